@@ -1,0 +1,3 @@
+from remedycoder.cli import main
+
+main()

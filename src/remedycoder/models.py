@@ -1,0 +1,259 @@
+"""The records everything else passes around: comments, the codebook, codings and decision events.
+
+Positions (`start`, `end`) are 0-based Unicode code points into `Comment.text`, end exclusive,
+the same convention as REFI-QDA selections, so `text[start:end] == quote`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AttributeValue = str | int | float | bool | None
+
+AUTO_CODER = "auto"
+"""The coder name under which machine suggestions are stored."""
+
+CodingStatus = Literal["suggested", "confirmed", "rejected"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Comment(BaseModel):
+    """One report: a blog comment, forum post or letter, with its text exactly as imported."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, description="Stable and unique within the project.")
+    text: str
+    author: str | None = None
+    author_url: str | None = None
+    posted_at: datetime | None = None
+    parent_id: str | None = Field(None, description="The comment this one replies to.")
+    source: str | None = Field(None, description="The file or thread it was imported from.")
+    url: str | None = None
+    attributes: dict[str, AttributeValue] = Field(
+        default_factory=dict, description="Free key/values from the import: age, sex, forum..."
+    )
+
+    def content_key(self) -> str:
+        """A hash of everything but the id: equal keys mean re-importing changes nothing."""
+        data = self.model_dump(mode="json", exclude={"id"})
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+class Source(BaseModel):
+    """A file or thread comments came from, with metadata found in it (title, byline, date)."""
+
+    name: str
+    path: str | None = None
+    metadata: dict[str, AttributeValue] = Field(default_factory=dict)
+    imported_at: datetime = Field(default_factory=utcnow)
+
+
+class RemedyCode(BaseModel):
+    """A remedy in the codebook tree. A code with `codable: false` only groups its children."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    label: str
+    definition: str = ""
+    parent: str | None = None
+    codable: bool = True
+    terms: list[str] = Field(
+        default_factory=list,
+        description="Generic and brand names and phrases; `*` at a word's end is a glob.",
+    )
+    misspellings: list[str] = Field(
+        default_factory=list, description="Known misspellings, matched exactly like terms."
+    )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Phrases in which a match does not count (e.g. 'iron out' for iron).",
+    )
+    fuzzy: bool = Field(True, description="Whether unlisted misspellings of long terms match.")
+    hotkey: str | None = None
+    color: str | None = None
+
+
+class EffectCode(BaseModel):
+    """A reported effect (helped, partial, no_effect, worsened, not_stated) with its cue phrases."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    label: str
+    definition: str = ""
+    cues: list[str] = Field(default_factory=list, description="Phrases that signal this effect.")
+    hotkey: str | None = None
+    color: str | None = None
+
+
+class DimensionValue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    label: str
+    definition: str = ""
+    cues: list[str] = Field(default_factory=list)
+
+
+class Dimension(BaseModel):
+    """An optional extra coding dimension, e.g. evidence: first-hand / second-hand / hearsay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    label: str
+    definition: str = ""
+    values: list[DimensionValue] = Field(default_factory=list)
+
+
+class FuzzyRules(BaseModel):
+    """Guards for catching unlisted misspellings without matching ordinary words."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    min_length: int = Field(5, ge=3, description="Words shorter than this only match exactly.")
+    max_edits: int = Field(2, ge=0, le=3)
+    min_score: float = Field(
+        82.0, ge=0, le=100, description="rapidfuzz ratio a word must reach to count."
+    )
+    same_first_letter: bool = True
+    stoplist: list[str] = Field(
+        default_factory=list, description="Ordinary words that never match fuzzily."
+    )
+
+
+class MatchingRules(BaseModel):
+    """How effect cues are scoped and negated. Lives in the codebook so any language can be used."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    negators: list[str] = Field(default_factory=list, description="Words that flip a cue.")
+    scope_breakers: list[str] = Field(
+        default_factory=list, description="Words that end a negation's scope ('but', 'though')."
+    )
+    negated: dict[str, str] = Field(
+        default_factory=dict, description="Effect a negated cue becomes, e.g. helped: no_effect."
+    )
+    default_effect: str = "not_stated"
+    fuzzy: FuzzyRules = Field(default_factory=FuzzyRules)
+
+
+class Codebook(BaseModel):
+    """Remedy codes (a tree), effect codes, optional dimensions and the matching rules."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "codebook"
+    version: str | int | None = None
+    description: str = ""
+    remedies: list[RemedyCode] = Field(default_factory=list)
+    effects: list[EffectCode] = Field(default_factory=list)
+    dimensions: list[Dimension] = Field(default_factory=list)
+    rules: MatchingRules = Field(default_factory=MatchingRules)
+    content_hash: str = Field("", exclude=True, description="sha256 of the file's bytes.")
+    path: str | None = Field(None, exclude=True)
+
+    def remedy(self, code_id: str) -> RemedyCode | None:
+        return self._remedy_index().get(code_id)
+
+    def effect(self, code_id: str) -> EffectCode | None:
+        return next((e for e in self.effects if e.id == code_id), None)
+
+    def children(self, code_id: str | None) -> list[RemedyCode]:
+        return [r for r in self.remedies if r.parent == code_id]
+
+    def ancestors(self, code_id: str) -> list[str]:
+        """Parent ids from the nearest up to the root (the codebook is validated acyclic)."""
+        out: list[str] = []
+        index = self._remedy_index()
+        code = index.get(code_id)
+        while code is not None and code.parent is not None and code.parent not in out:
+            out.append(code.parent)
+            code = index.get(code.parent)
+        return out
+
+    def _remedy_index(self) -> dict[str, RemedyCode]:
+        return {r.id: r for r in self.remedies}
+
+
+class Span(BaseModel):
+    """A highlighted piece of evidence: the remedy term, the effect cue or a negation."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    kind: Literal["remedy", "effect", "negation", "evidence"] = "evidence"
+
+
+class Coding(BaseModel):
+    """A remedy + effect applied to a comment by a coder (or suggested by `auto`)."""
+
+    id: str = Field(default_factory=new_id)
+    comment_id: str
+    remedy: str
+    effect: str
+    coder: str
+    status: CodingStatus
+    start: int | None = Field(None, ge=0, description="Evidence start, code points.")
+    end: int | None = Field(None, ge=0, description="Evidence end, exclusive.")
+    quote: str = ""
+    note: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    codebook_hash: str = ""
+    suggestion_id: str | None = Field(
+        None, description="For a coder's decision on a suggestion: the suggestion's id."
+    )
+    reason: str = Field("", description="Why it was suggested: matched term, cue, negation.")
+    spans: list[Span] = Field(default_factory=list, description="Parts to highlight.")
+
+
+EventAction = Literal[
+    "confirm",
+    "reject",
+    "add",
+    "edit",
+    "delete",
+    "review",
+    "unreview",
+    "note",
+    "flag",
+    "unflag",
+    "undo",
+    "import",
+    "suggest",
+    "adjudicate",
+]
+
+
+class Event(BaseModel):
+    """One decision in the append-only log: audit trail, undo, and agreement's raw data.
+
+    `before` and `after` are the affected rows as they were and became (None: absent), which
+    is what makes undo exact and what the audit trail shows.
+    """
+
+    seq: int | None = None
+    at: datetime = Field(default_factory=utcnow)
+    coder: str
+    action: EventAction
+    comment_id: str | None = None
+    coding_id: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    undoes: int | None = Field(None, description="For an undo: the seq of the undone event.")
+    detail: str = ""
