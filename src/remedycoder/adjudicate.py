@@ -1,0 +1,234 @@
+"""Adjudication: settle each disagreement as codings of a consensus coder (pure, no storage).
+
+For a disagreement on one remedy in one comment the choices are one coder's codings, all of
+them ("both"), or none ("neither"). `resolve` turns the choice into the consensus coder's
+codings, what to remove of an earlier decision, and the events recording who decided. Where
+the coders agreed, `agreed_codings` copies their codings to the consensus coder, so the
+consensus is a complete set. Consensus coding ids are uuid5 of the source coding, so deciding
+the same way twice stores nothing new.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from remedycoder.agreement import Disagreement
+from remedycoder.errors import InputError
+from remedycoder.models import Coding, Event, utcnow
+
+CONSENSUS = "consensus"
+ALL = "both"
+NONE = "neither"
+_NAMESPACE = uuid.UUID("a7d3c0e1-2b5f-5b8e-8c1d-61646a756469")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One numbered choice shown to the adjudicator."""
+
+    key: str  # "1", "2", ...
+    choice: str  # a coder's name, "both" or "neither"
+    label: str
+
+
+@dataclass
+class Resolution:
+    """What storing one decision means: codings to add and remove, and the events to log."""
+
+    comment_id: str
+    remedy: str
+    choice: str
+    add: list[Coding] = field(default_factory=list)
+    remove: list[Coding] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+def options(disagreement: Disagreement) -> list[Option]:
+    """Each coder's version, then all of them together, then none."""
+    out = [
+        Option(str(i), coder, f"{coder}'s: {_describe(disagreement.codings.get(coder, []))}")
+        for i, coder in enumerate(disagreement.values, start=1)
+    ]
+    n = len(out)
+    everyone = "both" if n == 2 else "all"
+    out.append(Option(str(n + 1), ALL, f"{everyone}: keep every coder's codings of this remedy"))
+    out.append(Option(str(n + 2), NONE, "neither: the remedy is not coded in this comment"))
+    return out
+
+
+def parse_choice(disagreement: Disagreement, answer: str) -> str | None:
+    """The choice an answer names (its number, a coder's name, both/all, neither); else None."""
+    answer = answer.strip()
+    for option in options(disagreement):
+        if answer in (option.key, option.choice):
+            return option.choice
+    if answer.lower() in ("both", "all", "a+b"):
+        return ALL
+    if answer.lower() in ("neither", "none"):
+        return NONE
+    return None
+
+
+def resolve(
+    disagreement: Disagreement,
+    choice: str,
+    *,
+    consensus: str = CONSENSUS,
+    adjudicator: str,
+    existing: Sequence[Coding] = (),
+) -> Resolution:
+    """The consensus coder's codings of this remedy in this comment after `choice`.
+
+    `existing` are the consensus coder's current codings of it (from an earlier decision);
+    they are removed unless the new decision keeps them unchanged.
+    """
+    chosen = _chosen_codings(disagreement, choice)
+    wanted = _dedupe([consensus_copy(c, consensus, adjudicator, choice) for c in chosen])
+    keep = {c.id for c in existing} & {c.id for c in wanted}
+    result = Resolution(disagreement.comment_id, disagreement.remedy, choice)
+    result.add = [c for c in wanted if c.id not in keep]
+    result.remove = [c for c in existing if c.id not in keep]
+    result.events = _events(result, consensus, adjudicator)
+    return result
+
+
+def consensus_copy(coding: Coding, consensus: str, adjudicator: str, choice: str) -> Coding:
+    """A coder's coding re-issued as the consensus coder's, with a stable id."""
+    return coding.model_copy(
+        update={
+            "id": str(uuid.uuid5(_NAMESPACE, f"{consensus}:{coding.id}")),
+            "coder": consensus,
+            "status": "confirmed",
+            "reason": f"adjudicated by {adjudicator}: {choice} (from {coding.coder})",
+            "created_at": utcnow(),
+        }
+    )
+
+
+def agreed_codings(
+    codings: Mapping[str, Iterable[Coding]],
+    units: Iterable[str],
+    coders: Sequence[str],
+    *,
+    consensus: str = CONSENSUS,
+    adjudicator: str,
+) -> list[Coding]:
+    """Consensus copies where every coder coded a remedy with the same effects.
+
+    `units` are the comments all `coders` reviewed (agreement's units). The first coder's
+    codings are copied.
+    """
+    units = set(units)
+    table: dict[tuple[str, str, str], list[Coding]] = {}
+    for coder in coders:
+        for c in codings.get(coder, ()):
+            if c.status == "confirmed" and c.comment_id in units:
+                table.setdefault((c.comment_id, c.remedy, coder), []).append(c)
+    out: list[Coding] = []
+    for comment_id, remedy in sorted({(k[0], k[1]) for k in table}):
+        per_coder = [table.get((comment_id, remedy, coder), []) for coder in coders]
+        effects = {frozenset(c.effect for c in found) for found in per_coder}
+        if all(per_coder) and len(effects) == 1:
+            out.extend(consensus_copy(c, consensus, adjudicator, "agreed") for c in per_coder[0])
+    return out
+
+
+def decided(events: Iterable[Event], consensus: str = CONSENSUS) -> set[tuple[str, str]]:
+    """(comment, remedy) pairs already adjudicated for `consensus`, read from the event log."""
+    out: set[tuple[str, str]] = set()
+    prefix = f"{consensus}/"
+    for event in events:
+        if event.action == "adjudicate" and event.detail.startswith(prefix):
+            remedy = event.detail[len(prefix) :].split(":", 1)[0]
+            if event.comment_id:
+                out.add((event.comment_id, remedy))
+    return out
+
+
+def pending(
+    disagreements: Iterable[Disagreement], done: set[tuple[str, str]]
+) -> list[Disagreement]:
+    return [d for d in disagreements if (d.comment_id, d.remedy) not in done]
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _chosen_codings(disagreement: Disagreement, choice: str) -> list[Coding]:
+    if choice == NONE:
+        return []
+    if choice == ALL:
+        return [c for coder in disagreement.values for c in disagreement.codings.get(coder, [])]
+    if choice not in disagreement.values:
+        raise InputError(
+            f"`{choice}` is not one of the choices for comment {disagreement.comment_id}, remedy "
+            f"{disagreement.remedy}.",
+            f"Choose one of: {', '.join([*disagreement.values, ALL, NONE])}.",
+        )
+    return list(disagreement.codings.get(choice, []))
+
+
+def _dedupe(codings: list[Coding]) -> list[Coding]:
+    """Identical evidence and effect from two coders is one consensus coding."""
+    seen: set[tuple] = set()
+    out = []
+    for c in codings:
+        key = (c.effect, c.start, c.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _events(result: Resolution, consensus: str, adjudicator: str) -> list[Event]:
+    detail = f"{consensus}/{result.remedy}: {result.choice}"
+    events = [
+        Event(
+            coder=adjudicator,
+            action="adjudicate",
+            comment_id=result.comment_id,
+            coding_id=c.id,
+            before=c.model_dump(mode="json"),
+            detail=detail,
+        )
+        for c in result.remove
+    ]
+    events += [
+        Event(
+            coder=adjudicator,
+            action="adjudicate",
+            comment_id=result.comment_id,
+            coding_id=c.id,
+            after=c.model_dump(mode="json"),
+            detail=detail,
+        )
+        for c in result.add
+    ]
+    if not events:
+        events.append(
+            Event(
+                coder=adjudicator, action="adjudicate", comment_id=result.comment_id, detail=detail
+            )
+        )
+    return events
+
+
+def _describe(codings: Sequence[Coding]) -> str:
+    if not codings:
+        return "not coded"
+    parts = []
+    for c in codings:
+        text = c.effect
+        if c.quote:
+            text += f' "{_short(c.quote)}"'
+        if c.note:
+            text += f" [note: {_short(c.note)}]"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _short(text: str, limit: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
