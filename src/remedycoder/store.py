@@ -204,6 +204,8 @@ class Store:
             stamp = utcnow().strftime("%Y%m%dT%H%M%S")
             self.backup(backup_dir / f"before-schema-{current + 1}-{stamp}.sqlite3")
         with self.transaction():
+            # Another process may have migrated while we waited for the write lock.
+            current = self.schema_version()
             for version in range(current, SCHEMA_VERSION):
                 MIGRATIONS[version](self._conn)
                 self._set_meta("schema", str(version + 1))
@@ -223,10 +225,13 @@ class Store:
 
     def integrity_problems(self) -> list[str]:
         """SQLite's integrity and foreign-key checks; an empty list means healthy."""
-        rows = [r[0] for r in self._conn.execute("PRAGMA integrity_check")]
-        problems = [r for r in rows if r != "ok"]
-        for table, rowid, parent, _ in self._conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} row {rowid} points at a missing {parent} row")
+        try:
+            rows = [r[0] for r in self._conn.execute("PRAGMA integrity_check")]
+            problems = [r for r in rows if r != "ok"]
+            for table, rowid, parent, _ in self._conn.execute("PRAGMA foreign_key_check"):
+                problems.append(f"{table} row {rowid} points at a missing {parent} row")
+        except sqlite3.DatabaseError as exc:  # damage bad enough that the check cannot run
+            return [str(exc)]
         return problems
 
     # -- transactions -----------------------------------------------------------------------
@@ -406,6 +411,15 @@ class Store:
             marks = ",".join("?" * len(batch))
             rows = self._conn.execute(f"{sql} WHERE id IN ({marks}) ORDER BY seq", list(batch))
             yield from (_comment_from(r) for r in rows.fetchall())
+
+    def comment_ids_without_suggestions(self) -> list[str]:
+        """Comments the suggester has not produced anything for yet, in import order."""
+        rows = self._conn.execute(
+            "SELECT id FROM comments m WHERE NOT EXISTS "
+            "(SELECT 1 FROM codings c WHERE c.comment_id = m.id AND c.coder = ?) ORDER BY seq",
+            (AUTO_CODER,),
+        )
+        return [r[0] for r in rows]
 
     def comment_ids(self) -> list[str]:
         """Every comment id in import order (cheap: used for queues and positions)."""
@@ -629,6 +643,91 @@ class Store:
     def count_events(self) -> int:
         return self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
 
+    # -- coding sessions (queues, undo) -----------------------------------------------------
+
+    def queue_ids(
+        self,
+        *,
+        suggested: bool = False,
+        flagged: bool = False,
+        text_contains: str | None = None,
+        field_equals: tuple[str, str] | None = None,
+    ) -> list[str]:
+        """Comment ids in import order for a coding queue, filtered in one query.
+
+        `text_contains` matches the text case-insensitively (ASCII); `field_equals` is a
+        (name, value) pair: a comment column (author, source...) or else an attribute.
+        """
+        where, params = [], []
+        if suggested:
+            where.append(
+                "EXISTS (SELECT 1 FROM codings s WHERE s.comment_id = m.id AND s.coder = ?)"
+            )
+            params.append(AUTO_CODER)
+        if flagged:
+            where.append("EXISTS (SELECT 1 FROM flags f WHERE f.comment_id = m.id)")
+        if text_contains:
+            where.append("LOWER(m.text) LIKE ? ESCAPE '!'")
+            params.append(f"%{_like_escape(text_contains.lower())}%")
+        name, value = field_equals or (None, None)
+        if name in _COMMENT_COLS:
+            where.append(f"LOWER(m.{name}) = ?")
+            params.append(value.lower())
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        if name is None or name in _COMMENT_COLS:
+            sql = f"SELECT m.id FROM comments m {clause} ORDER BY m.seq"
+            return [r[0] for r in self._conn.execute(sql, params)]
+        sql = f"SELECT m.id, m.attributes FROM comments m {clause} ORDER BY m.seq"
+        rows = self._conn.execute(sql, params)
+        return [i for i, attrs in rows if _attribute_is(json.loads(attrs), name, value)]
+
+    def latest_undoable_event(self, coder: str) -> Event | None:
+        """This coder's newest decision that is not an undo and has not been undone."""
+        row = self._conn.execute(
+            f"SELECT e.seq, {', '.join('e.' + c for c in _EVENT_COLS)} FROM events e "
+            "WHERE e.coder = ? AND e.action NOT IN (?, ?, ?, ?) AND NOT EXISTS ("
+            "SELECT 1 FROM events u WHERE u.coder = e.coder AND u.seq > e.seq "
+            "AND u.undoes = e.seq) ORDER BY e.seq DESC LIMIT 1",
+            (coder, "undo", "import", "suggest", "adjudicate"),
+        ).fetchone()
+        return _event_from(row) if row else None
+
+    def flag(self, comment_id: str, coder: str) -> str | None:
+        """This coder's flag note on a comment ('' for a bare flag), None when not flagged."""
+        return self._keyed_one("flags", comment_id, coder)
+
+    def comment_note(self, comment_id: str, coder: str) -> str | None:
+        return self._keyed_one("comment_notes", comment_id, coder)
+
+    def _keyed_one(self, table: str, comment_id: str, coder: str) -> str | None:
+        row = self._conn.execute(
+            f"SELECT note FROM {table} WHERE comment_id = ? AND coder = ?", (comment_id, coder)
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- health (remedycoder doctor) ---------------------------------------------------------
+
+    def table_counts(self) -> dict[str, int]:
+        """Rows per table, for `doctor`."""
+        tables = ("comments", "codings", "events", "reviews", "flags", "comment_notes", "sources")
+        return {t: self._conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+    def orphan_counts(self) -> dict[str, int]:
+        """Rows that point at something missing (foreign keys cover the rest), for `doctor`."""
+        checks = {
+            "codings without their comment": "SELECT COUNT(*) FROM codings c WHERE NOT EXISTS "
+            "(SELECT 1 FROM comments m WHERE m.id = c.comment_id)",
+            "decisions on a missing suggestion": "SELECT COUNT(*) FROM codings c "
+            "WHERE c.suggestion_id IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM codings s WHERE s.id = c.suggestion_id)",
+            "reviews of a missing comment": "SELECT COUNT(*) FROM reviews r WHERE NOT EXISTS "
+            "(SELECT 1 FROM comments m WHERE m.id = r.comment_id)",
+            "events about a missing comment": "SELECT COUNT(*) FROM events e "
+            "WHERE e.comment_id IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM comments m WHERE m.id = e.comment_id)",
+        }
+        return {name: self._conn.execute(sql).fetchone()[0] for name, sql in checks.items()}
+
     # -- status -----------------------------------------------------------------------------
 
     def count_suggestions(self) -> int:
@@ -652,6 +751,17 @@ class Store:
             name: CoderCounts(reviewed=reviewed.get(name, 0), codings=coded.get(name, 0))
             for name in sorted(set(reviewed) | set(coded))
         }
+
+
+def _like_escape(text: str) -> str:
+    """Escape LIKE wildcards (with `!` as the escape character)."""
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
+def _attribute_is(attributes: dict[str, Any], name: str, value: str) -> bool:
+    """Case-insensitive match of one import attribute (any type) against a typed value."""
+    found = next((v for k, v in attributes.items() if k.lower() == name.lower()), None)
+    return found is not None and str(found).lower() == value.lower()
 
 
 def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

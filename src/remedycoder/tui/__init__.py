@@ -1,0 +1,1 @@
+"""The Textual coding screen over `CodingSession`; imported only by `remedycoder code`."""
