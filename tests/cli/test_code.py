@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-
-sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from coding_helpers import make_project  # noqa: E402
 from remedycoder.cli import app  # noqa: E402

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from textual.widgets import Static
 from textual.widgets.text_area import Selection
-
-sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from coding_helpers import make_project  # noqa: E402
 from remedycoder.project import Project  # noqa: E402

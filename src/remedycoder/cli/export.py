@@ -46,7 +46,10 @@ def export(
     ] = False,
     include_rejected: Annotated[
         bool,
-        typer.Option(help="csv/jsonl: add rejected decisions too (a full record to merge)."),
+        typer.Option(
+            help="csv/jsonl: add rejected decisions and `reviewed` rows for comments reviewed "
+            "with nothing coded (the full record for import-codings)."
+        ),
     ] = False,
 ) -> None:
     """Write the coded data: the Excel workbook, coding rows (CSV/JSONL) or REFI-QDA.
@@ -88,6 +91,9 @@ def _export_rows(project, name, out, coders, include_suggestions, include_reject
             include_rejected=include_rejected,
             agreement=agreement,
             info=ExportInfo(command_line=command_line()),
+            reviews={name: store.reviewed(name) for name in store.coders()}
+            if include_rejected
+            else None,
         )
     typer.echo(f"Wrote {_shown(done.path)}: {done.codings:,} codings, {done.comments:,} comments.")
     for note in done.notes:

@@ -7,7 +7,7 @@ openpyxl) load only when an export runs, so importing this package stays cheap.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,8 +59,14 @@ def export_codings(
     include_rejected: bool = False,
     agreement: pd.DataFrame | None = None,
     info: ExportInfo | None = None,
+    reviews: Mapping[str, set[str]] | None = None,
 ) -> Exported:
-    """Write `codings` (confirmed; + suggestions / rejections if asked) as xlsx, csv or jsonl."""
+    """Write `codings` (confirmed; + suggestions / rejections if asked) as xlsx, csv or jsonl.
+
+    With `include_rejected`, `reviews` (coder -> reviewed comment ids) adds a `reviewed` row
+    for each comment a coder reviewed without coding it, so `import-codings` elsewhere knows
+    exactly which comments each coder looked at.
+    """
     from remedycoder import tallies
 
     fmt = check_format(fmt)
@@ -78,7 +84,31 @@ def export_codings(
     )
     if fmt == "xlsx":
         return _xlsx(path, comments, frame, codebook, agreement, info, coders, include_suggestions)
+    if include_rejected and reviews:
+        frame = _with_review_rows(frame, reviews, coders)
     return _rows(fmt, path, comments, frame, codebook)
+
+
+def _with_review_rows(
+    frame: pd.DataFrame, reviews: Mapping[str, set[str]], coders: Sequence[str] | None
+) -> pd.DataFrame:
+    """Add a `reviewed` row (no remedy, no effect) per reviewed comment a coder left uncoded."""
+    import pandas as pd
+
+    decided = set(zip(frame["comment_id"], frame["coder"], strict=True))
+    markers = [
+        {"id": f"reviewed:{coder}:{comment_id}", "comment_id": comment_id, "remedy": "",
+         "effect": "", "coder": coder, "status": "reviewed", "quote": "", "note": "",
+         "created_at": pd.Timestamp(0, tz="UTC"), "codebook_hash": "", "reason": ""}
+        for coder, comment_ids in sorted(reviews.items())
+        if coders is None or coder in coders
+        for comment_id in sorted(comment_ids)
+        if (comment_id, coder) not in decided
+    ]  # fmt: skip
+    if not markers:
+        return frame
+    extra = pd.DataFrame.from_records(markers, columns=frame.columns)
+    return pd.concat([frame, extra], ignore_index=True)
 
 
 def _xlsx(path, comments, frame, codebook, agreement, info, coders, include_suggestions):
