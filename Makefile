@@ -33,4 +33,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/suggest_speed.py
 
 clean:
-	rm -rf $(VENV) .remedycoder exports/*.xlsx exports/*.csv exports/*.jsonl exports/*.png exports/*.qdpx
+	rm -rf $(VENV) .remedycoder exports/*.xlsx exports/*.csv exports/*.jsonl exports/*.png exports/*.qdpx exports/*.qdc
