@@ -20,11 +20,15 @@ from remedycoder.errors import CodebookError
 from remedycoder.models import Codebook
 
 MAX_CODEBOOK_BYTES = 5_000_000
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings accepted (a codebook needs about five levels)."""
 
 RESERVED_KEYS = frozenset("axnpu?qmf/+ ")
 """Keys the coding screen uses itself; a codebook hotkey may not take them."""
 
 REQUIRED_EFFECTS = ("helped", "partial", "no_effect", "worsened", "not_stated")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml when installed: the pure-Python parser takes minutes over a few megabytes."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _GLOB = re.compile(r"^[^*]+\*?$")
 
@@ -48,6 +52,9 @@ def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook file; raise CodebookError listing every problem."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_CODEBOOK_BYTES:
+            _fail(str(path), [_too_big(str(path), size)])
         raw = path.read_bytes()
     except FileNotFoundError:
         raise CodebookError(
@@ -62,17 +69,15 @@ def load_codebook(path: str | Path) -> Codebook:
 def parse_codebook(raw: bytes, name: str) -> Codebook:
     """Validate codebook bytes; `name` is used in messages."""
     if len(raw) > MAX_CODEBOOK_BYTES:
-        _fail(
-            name,
-            [
-                f"{name}: the file is {len(raw):,} bytes; a codebook may be at most "
-                f"{MAX_CODEBOOK_BYTES:,}. Is this the right file?"
-            ],
-        )
+        _fail(name, [_too_big(name, len(raw))])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        _fail(name, [f"{name}: byte {exc.start}: not UTF-8 text. Save the codebook as UTF-8."])
+        line = raw.count(b"\n", 0, exc.start) + 1
+        _fail(
+            name,
+            [f"{name}:{line}: byte {exc.start} is not UTF-8 text. Save the codebook as UTF-8."],
+        )
     data, located = _parse_yaml(text, name)
     if data is None:
         _fail(name, [f"{name}: the codebook is empty. Start from the default: `remedycoder init`."])
@@ -96,6 +101,21 @@ def parse_codebook(raw: bytes, name: str) -> Codebook:
     return codebook
 
 
+def _too_big(name: str, size: int) -> str:
+    return (
+        f"{name}: the file is {size:,} bytes; a codebook may be at most "
+        f"{MAX_CODEBOOK_BYTES:,}. Is this the right file?"
+    )
+
+
+def _too_deep(name: str, line: int | None) -> str:
+    where = f"{name}:{line}" if line else name
+    return (
+        f"{where}: lists or mappings are nested more than {MAX_DEPTH} deep, too deep for a "
+        "codebook; check the brackets."
+    )
+
+
 def dump_codebook(codebook: Codebook) -> str:
     """The codebook as YAML (for `init` and round trips)."""
     data = codebook.model_dump(mode="json", exclude_defaults=True)
@@ -113,7 +133,15 @@ def _fail(name: str, problems: list[str]) -> None:
 
 def _parse_yaml(text: str, name: str) -> tuple[Any, _Located]:
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        depth = 0
+        for event in yaml.parse(text, Loader=_LOADER):
+            # PyYAML slows down quadratically with nesting: stop a deep file early.
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    _fail(name, [_too_deep(name, event.start_mark.line + 1)])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent):
                 line = event.start_mark.line + 1
                 _fail(
@@ -123,23 +151,45 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, _Located]:
                         "codebook; write the values out."
                     ],
                 )
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _compose_and_construct(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         what = exc.problem or str(exc)
+        if "\\t" in what or "tab" in what or _tab_at(text, mark):
+            what += " (indent with spaces, not tabs)"
+        elif exc.context and exc.context_mark and exc.context_mark is not mark:
+            # e.g. an unclosed `[` is found lines later: name where it opened.
+            what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         if "tag" in what and "python" in what:
             what += " (python tags are never executed; remove the tag)"
-        if "\\t" in what or "tab" in what:
-            what += " (indent with spaces, not tabs)"
         _fail(name, [f"{where}: YAML syntax error: {what}."])
     except yaml.YAMLError as exc:
         _fail(name, [f"{name}: YAML error: {exc}."])
+    except RecursionError:
+        _fail(name, [_too_deep(name, None)])
     lines: dict[tuple[Any, ...], int] = {}
     if node is not None:
         _record_lines(node, (), lines)
     return data, _Located(lines)
+
+
+def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
+    """One pass: the node tree (for line numbers) and the plain data built from it."""
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def _tab_at(text: str, mark: yaml.Mark | None) -> bool:
+    """Whether the line an error points at is indented with a tab (libyaml does not say)."""
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    return mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
 
 
 def _record_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
@@ -192,6 +242,7 @@ def _semantic_problems(cb: Codebook, name: str, located: _Located) -> Iterable[s
     yield from _hotkey_problems(cb, at)
     yield from _term_problems(cb, at)
     yield from _rule_problems(cb, at)
+    yield from _suggestion_problems(cb, at)
 
 
 def _id_problems(cb: Codebook, at) -> Iterable[str]:
@@ -302,10 +353,33 @@ def _term_problems(cb: Codebook, at) -> Iterable[str]:
 
 def _rule_problems(cb: Codebook, at) -> Iterable[str]:
     effect_ids = {e.id for e in cb.effects}
-    for source, target in cb.rules.negated.items():
-        for value in (source, target):
-            if value not in effect_ids:
-                yield (
-                    f"{at('rules', 'negated', source)}: `{value}` is not an effect id "
-                    f"(known: {', '.join(sorted(effect_ids))})."
-                )
+    for field in ("negated", "discontinued"):
+        for source, target in getattr(cb.rules, field).items():
+            for value in (source, target):
+                if value not in effect_ids:
+                    yield (
+                        f"{at('rules', field, source)}: `{value}` is not an effect id "
+                        f"(known: {', '.join(sorted(effect_ids))})."
+                    )
+
+
+_PLACEHOLDER = re.compile(r"<([^>]*)>")
+
+
+def _suggestion_problems(cb: Codebook, at) -> Iterable[str]:
+    """Fields the suggestion engine reads: `avoidance_of` targets, `<symptom>`/`<n>` in cues."""
+    codable = {code.id for code in cb.remedies if code.codable}
+    for i, code in enumerate(cb.remedies):
+        target = code.avoidance_of
+        if target is not None and (target not in codable or target == code.id):
+            yield (f"{at('remedies', i, 'avoidance_of')}: `{target}` is not another codable "
+                   "remedy id; name the code whose avoidance this is.")
+    for i, effect in enumerate(cb.effects):
+        for j, cue in enumerate(effect.cues):
+            for name in _PLACEHOLDER.findall(cue):
+                if name not in ("symptom", "n"):
+                    yield (f"{at('effects', i, 'cues', j)}: unknown placeholder `<{name}>`; "
+                           "only `<symptom>` and `<n>` (a number) are known.")
+                elif name == "symptom" and not cb.rules.symptoms:
+                    yield (f"{at('effects', i, 'cues', j)}: `<symptom>` needs a list of "
+                           "words under `rules: symptoms:`.")

@@ -84,6 +84,11 @@ class RemedyCode(BaseModel):
         description="Phrases in which a match does not count (e.g. 'iron out' for iron).",
     )
     fuzzy: bool = Field(True, description="Whether unlisted misspellings of long terms match.")
+    avoidance_of: str | None = Field(
+        None,
+        description="A code this one is the avoidance of: its mentions after an avoidance cue "
+        "('quit caffeine') are coded here instead.",
+    )
     hotkey: str | None = None
     color: str | None = None
 
@@ -150,7 +155,46 @@ class MatchingRules(BaseModel):
     negated: dict[str, str] = Field(
         default_factory=dict, description="Effect a negated cue becomes, e.g. helped: no_effect."
     )
+    contrast: list[str] = Field(
+        default_factory=list,
+        description="Words that give a later cue to the remedy after them ('X, but Y works').",
+    )
+    fillers: list[str] = Field(
+        default_factory=list,
+        description="Words that may stand between a cue's words ('it is basically gone').",
+    )
+    neutral: list[str] = Field(
+        default_factory=list,
+        description="Phrases that contain a cue but report no effect ('to help me sleep').",
+    )
     default_effect: str = "not_stated"
+    negation_window: int = Field(
+        4, ge=1, le=10, description="Words before a cue that a negator reaches."
+    )
+    symptoms: list[str] = Field(
+        default_factory=list,
+        description="Words for the condition ('my legs', 'it'); `<symptom>` in a cue means any.",
+    )
+    avoidance_cues: list[str] = Field(
+        default_factory=list,
+        description="Phrases before a mention that make it an avoidance ('quit', 'cut out').",
+    )
+    avoidance_window: int = Field(
+        10, ge=1, le=30, description="Words an avoidance cue reaches forward."
+    )
+    discontinuation_cues: list[str] = Field(
+        default_factory=list,
+        description="Phrases before a remedy that say it was stopped ('came off', 'quit taking').",
+    )
+    discontinued: dict[str, str] = Field(
+        default_factory=dict,
+        description="Effect a cue becomes for a stopped remedy ('stopped X, legs improved': "
+        "helped: worsened).",
+    )
+    reasons: list[str] = Field(
+        default_factory=list,
+        description="Words giving why a remedy was stopped ('because it made it worse'): no flip.",
+    )
     fuzzy: FuzzyRules = Field(default_factory=FuzzyRules)
 
 

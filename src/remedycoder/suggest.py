@@ -1,0 +1,985 @@
+"""Codebook x Comment -> suggested codings: remedy mentions, their effect, evidence and reason.
+
+Everything comes from the codebook; nothing here knows a condition or a remedy. Matching runs
+on a normalised copy of the text of the same length (lower case, accents, curly quotes and
+dashes folded), so positions index the original text.
+
+* Terms: a per-run cache says for each word whether a term may start there; at those places
+  one trie-shaped regex of every term, misspelling and glob takes the longest match, word-
+  bounded. Unlisted misspellings: rapidfuzz on the other long words, with guards (length,
+  same first letter, edit bound, stoplist), cached per word. Then exclusions, avoidance
+  ('quit X' -> the code whose `avoidance_of` is X), discontinuation and head words.
+* Effects: one trie regex of every cue (fillers such as 'basically' blanked first). A mention
+  takes the nearest cue after it in its sentence (unless a contrast word hands that cue to a
+  later remedy), else the nearest one before it, else the first one of the next sentence when
+  it comes before any other remedy. A negator a few words before a cue flips it
+  (`rules.negated`); plans, questions and hearsay (the default effect's cues) make it the
+  default effect; a later 'for a while' or 'then nothing' turns 'helped' into 'partial'.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import uuid
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from remedycoder.models import AUTO_CODER, Codebook, Coding, Comment, Span, utcnow
+
+_NAMESPACE = uuid.UUID("6f1c1b52-5d0e-4f43-9d51-3a4d1c1e9a27")
+_SEP, _GLOB, _NUM, _SYMPTOM = "\x00", "\x01", "\x02", "\x03"
+_NUMBER_WORD = (
+    r"(?:\d+(?:[.,]\d+)?|a few|a couple(?: of)?|several|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|an?)"
+)
+_PIECES = {
+    _SEP: r"[\s\-]{0,3}",
+    _GLOB: r"\w*",
+    _NUM: rf"{_NUMBER_WORD}(?:\s*(?:-|to|or)\s*{_NUMBER_WORD})?",
+}
+_SPLIT_WORDS = re.compile(r"[\s\-]+")
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\)\]\u2019\u201d]*\s+|\n\s*|\)\s+(?=[A-Z])")
+_TOKEN = re.compile(r"[\w']+|[^\w\s]")
+_PUNCT_STOP = frozenset(',;:()[]\u2014\u2013-.!?"')
+_WINDOW_CHARS = 220
+_CACHE_LIMIT = 500_000
+_COMBINE = ("worsened", "partial")
+
+
+def _fold_table() -> dict[int, str]:
+    """Length-preserving folds: accents to base letters, curly quotes, dashes, odd spaces."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and len(base) == 1 and base.isascii():
+            table[code] = base
+    for char in "\u2018\u2019\u201a\u201b\u2032\u00b4`":
+        table[ord(char)] = "'"
+    for char in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb":
+        table[ord(char)] = '"'
+    for char in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad":
+        table[ord(char)] = "-"
+    for char in "\u00a0\u2007\u202f\u2009\u200a\u3000":
+        table[ord(char)] = " "
+    return table
+
+
+_FOLD = _fold_table()
+
+
+_FOLD_CHARS = {chr(code): char for code, char in _FOLD.items()}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold(match: re.Match[str]) -> str:
+    char = match.group()
+    return _FOLD_CHARS.get(char, char)
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accent-, quote- and dash-folded copy of `text` with the same length."""
+    folded = text if text.isascii() else _NON_ASCII.sub(_fold, text)
+    lowered = folded.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+
+
+def _key(phrase: str) -> str:
+    """Phrase to trie key: normalised, words joined by the separator token."""
+    words = [w for w in _SPLIT_WORDS.split(normalise(phrase.strip())) if w]
+    key = _SEP.join(words)
+    if key.endswith("*"):
+        key = key[:-1] + _GLOB
+    return key.replace("<n>", _NUM).replace("<symptom>", _SYMPTOM)
+
+
+def _canonical(text: str) -> str:
+    """Matched text (or a trie key) without separators, for dictionary lookups."""
+    return _SPLIT_WORDS.sub("", text).replace(_SEP, "")
+
+
+def _trie_pattern(keys: Iterable[str], pieces: dict[str, str] | None = None) -> str:
+    """A regex alternation shaped as a trie: fast on Python's engine, longest match first."""
+    root: dict = {}
+    for key in keys:
+        node = root
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _render(root, pieces or _PIECES) or "(?!)"
+
+
+def _render(node: dict, pieces: dict[str, str]) -> str:
+    chars = sorted(ch for ch in node if ch)
+    alts = [(pieces.get(ch) or re.escape(ch)) + _render(node[ch], pieces) for ch in chars]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    if "" in node:
+        return f"(?:{body})?"
+    return body
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+def _sentence_ends(raw: str) -> Iterable[int]:
+    """Where sentences end; an ellipsis before a lower-case word does not end one."""
+    for match in _SENTENCE_END.finditer(raw):
+        stop = match.group()
+        if (stop.startswith("..") or stop[0] == "\u2026") and raw[
+            match.end() : match.end() + 1
+        ].islower():
+            continue
+        yield match.end()
+
+
+def _reaching(keys: list[str], words: int) -> re.Pattern[str] | None:
+    """Phrases followed by at most `words` words up to the end of the searched text."""
+    if not keys:
+        return None
+    reach = rf"(?=(?:\W+\w+){{0,{words}}}\W*$)"
+    return re.compile(rf"(?<!\w)(?:{_trie_pattern(keys)})(?!\w){reach}")
+
+
+def _bounded(keys: Iterable[str], pieces: dict[str, str] | None = None) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{_trie_pattern(keys, pieces)})(?!\w)")
+
+
+@dataclass(slots=True)
+class Mention:
+    """A remedy named in a text: code, position, what matched and how."""
+
+    remedy: str
+    start: int
+    end: int
+    text: str
+    how: str  # exact | glob | misspelling | fuzzy
+    term: str
+    score: float = 100.0
+    avoided_by: str | None = None
+    stopped_by: str | None = None
+
+    def describe(self) -> str:
+        """`term "Valarian" ~ valerian (fuzzy 88)` style text for reasons."""
+        how = f"{self.how} {self.score:.0f}" if self.how == "fuzzy" else self.how
+        if self.term.lower() != self.text.lower():
+            how += f', as "{self.term}"'
+        text = f'term "{self.text}" ~ {self.remedy} ({how})'
+        if self.avoided_by or self.stopped_by:
+            text += f' after "{self.avoided_by or self.stopped_by}"'
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """An effect cue found in a text, after negation."""
+
+    effect: str
+    start: int
+    end: int
+    text: str
+    raw_effect: str
+    negator: tuple[int, int, str] | None = None
+
+    def describe(self) -> str:
+        if self.negator:
+            return f'cue "{self.text}" negated by "{self.negator[2]}" -> {self.effect}'
+        return f'cue "{self.text}" -> {self.effect}'
+
+
+@dataclass(slots=True)
+class Finding:
+    """The effect read for one mention, with the evidence and the reason."""
+
+    mention: Mention
+    effect: str
+    why: str
+    cue: Cue | None = None
+    evidence: tuple[int, int] = (0, 0)
+    direct: bool = True  # False when the cue was borrowed across another remedy or sentence
+
+
+@dataclass(slots=True)
+class _Text:
+    """One comment being read: original and normalised text, sentences, mentions, cues."""
+
+    raw: str
+    norm: str
+    mentions: list[Mention]
+    cues: list[Cue]
+    bounds: list[int]
+
+    def sentence(self, pos: int) -> tuple[int, int, int]:
+        index = bisect_right(self.bounds, pos) - 1
+        return index, self.bounds[index], self.bounds[index + 1]
+
+
+class Suggester:
+    """Compiles a codebook once; `suggest(comment)` returns one suggestion per remedy named."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.codebook = codebook
+        self.rules = codebook.rules
+        self._compile_terms()
+        self._compile_fuzzy()
+        self._compile_cues()
+        self._compile_fillers()
+        self._compile_rules()
+
+    # ------------------------------------------------------------------ compile
+
+    def _compile_terms(self) -> None:
+        """Terms, misspellings and globs of every codable code, and their exclusions."""
+        self._exact: dict[str, tuple[str, str, str]] = {}
+        self._canon: dict[str, tuple[str, str, str]] = {}
+        self._globs: list[tuple[str, str, str, str]] = []
+        self._excludes: dict[str, set[str]] = {}
+        exclude_keys: list[str] = []
+        for code in filter(lambda c: c.codable, self.codebook.remedies):
+            for how, terms in (("exact", code.terms), ("misspelling", code.misspellings)):
+                for term in terms:
+                    self._add_term(code.id, term, how)
+            for phrase in code.exclude:
+                exclude_keys.append(_key(phrase))
+                self._excludes.setdefault(_canonical(exclude_keys[-1]), set()).add(code.id)
+        self._exclude_re = _bounded(sorted(set(exclude_keys))) if exclude_keys else None
+        self._excluded_codes = {c for codes in self._excludes.values() for c in codes}
+        self._exclude_reach = max((len(k) for k in exclude_keys), default=0) + 4
+        self._index_terms()
+
+    def _index_terms(self) -> None:
+        """The term regex, the words a term can start with, and phrase head words."""
+        self._heads: dict[str, tuple[str, ...]] = {}
+        for key, (code_id, _, _) in self._exact.items():
+            if _SEP in key:
+                head = key.rsplit(_SEP, 1)[1]
+                self._heads[head] = (*self._heads.get(head, ()), code_id)
+        self._globs.sort(key=lambda g: -len(g[0]))
+        keys = sorted({*self._exact, *(g[0] + _GLOB for g in self._globs)})
+        self._start_words: dict[str, set[str] | None] = {}
+        for key in keys:
+            _index_start(self._start_words, key)
+        self._glob_words = tuple(g[0] for g in self._globs if _SEP not in g[0])
+        self._globs = [(_canonical(g[0]), *g[1:]) for g in self._globs]
+        self._term_re = _bounded(keys)
+        self._lookup_cache: dict[str, tuple[str, str, str] | None] = {}
+
+    def _add_term(self, code_id: str, term: str, how: str) -> None:
+        key = _key(term)
+        if key.endswith(_GLOB):
+            stem = key[:-1]
+            self._globs.append((stem, code_id, term, "glob" if how == "exact" else how))
+        else:
+            self._exact.setdefault(key, (code_id, term, how))
+            self._canon.setdefault(_canonical(key), (code_id, term, how))
+
+    def _compile_fuzzy(self) -> None:
+        rules = self.rules.fuzzy
+        self._stop = {normalise(w) for w in rules.stoplist}
+        self._targets: dict[str, list[tuple[str, str, str, bool]]] = {}
+        for code in self.codebook.remedies:
+            if not (code.codable and code.fuzzy and rules.enabled):
+                continue
+            for term in [*code.terms, *code.misspellings]:
+                key = _key(term)
+                word = key.rstrip(_GLOB)
+                if _SEP in word or _NUM in word or len(word) < rules.min_length:
+                    continue
+                if not word.isalpha():
+                    continue
+                bucket = word[0] if rules.same_first_letter else ""
+                self._targets.setdefault(bucket, []).append(
+                    (word, code.id, term, key.endswith(_GLOB))
+                )
+        self._word_cache: dict[str, tuple[bool | set[str], tuple[str, str, float] | None]] = {}
+
+    def _compile_cues(self) -> None:
+        pieces = self._cue_pieces()
+        groups = [("", [_key(c) for c in self.rules.neutral])]
+        groups += [(e.id, [_key(c) for c in e.cues]) for e in self.codebook.effects]
+        self._cue_patterns = [
+            (effect_id, re.compile(_trie_pattern(keys, pieces)))
+            for effect_id, keys in groups
+            if keys
+        ]
+        every = sorted({key for _, keys in groups for key in keys})
+        self._cue_re = _bounded(every, pieces)
+        self._cue_cache: dict[str, str | None] = {}
+
+    def _cue_pieces(self) -> dict[str, str]:
+        """Cue placeholders: `<symptom>`, `<n>`; words may be apart (fillers are blanked)."""
+        symptoms = [_key(s) for s in self.rules.symptoms if s.strip()]
+        sep = r"[\s\-]+"
+        return {**_PIECES, _SEP: sep, _SYMPTOM: f"(?:{_trie_pattern(symptoms)})"}
+
+    def _compile_fillers(self) -> None:
+        """Fillers ('basically') are blanked before cues are matched, unless a cue uses them."""
+        cue_words = {
+            w
+            for phrase in [*self.rules.neutral, *(c for e in self.codebook.effects for c in e.cues)]
+            for w in _WORD.findall(normalise(phrase))
+        }
+        fillers = [
+            _key(f) for f in self.rules.fillers if f.strip() and normalise(f) not in cue_words
+        ]
+        self._filler_re = _bounded(fillers) if fillers else None
+
+    def _compile_rules(self) -> None:
+        rules = self.rules
+        self._negators = {normalise(n) for n in rules.negators if not n.startswith("n'")}
+        self._negator_suffixes = tuple(normalise(n) for n in rules.negators if n.startswith("n'"))
+        self._breakers = {normalise(b) for b in rules.scope_breakers}
+        contrast = [_key(c) for c in rules.contrast]
+        self._contrast_re = _bounded(contrast) if contrast else None
+        avoid = {c.avoidance_of: c.id for c in self.codebook.remedies if c.avoidance_of}
+        cues = [_key(c) for c in rules.avoidance_cues]
+        self._avoid_code = avoid if cues else {}
+        self._avoid_re = _reaching(cues, rules.avoidance_window) if avoid else None
+        stops = [_key(c) for c in rules.discontinuation_cues]
+        self._stop_re = _reaching(stops, rules.negation_window) if rules.discontinued else None
+        reasons = [_key(r) for r in rules.reasons]
+        self._reason_re = _bounded(reasons) if reasons else None
+        self._labels = self._lookup_choices()
+
+    # ------------------------------------------------------------------ mentions
+
+    def find_mentions(self, text: str) -> list[Mention]:
+        """Every remedy mention in `text`, in order, after exclusions and avoidance."""
+        return self._mentions(text, normalise(text))
+
+    def _mentions(self, raw: str, norm: str) -> list[Mention]:
+        starts, fuzzy = self._scan_words(norm)
+        if not starts and not fuzzy:
+            return []
+        found = self._exact_mentions(raw, norm, starts)
+        if fuzzy:
+            found += self._fuzzy_mentions(raw, norm, fuzzy, found)
+            found.sort(key=lambda m: m.start)
+            found = self._merge_compounds(found, raw)
+        if self._excluded_codes and any(m.remedy in self._excluded_codes for m in found):
+            found = self._drop_excluded(found, norm)
+        for mention in found:
+            if mention.remedy in self._avoid_code:
+                self._avoidance(mention, norm)
+            elif self._stop_re is not None:
+                mention.stopped_by = self._cue_before(self._stop_re, mention, norm)
+        if self._heads_possible(found):
+            self._resolve_heads(found, norm)
+        return found
+
+    def _heads_possible(self, found: list[Mention]) -> bool:
+        return len(found) > 1 and any(
+            m.how == "exact" and m.text.lower() in self._heads for m in found
+        )
+
+    def _scan_words(self, norm: str) -> tuple[list[str], dict[str, tuple[str, str, float]]]:
+        """Words that may start a term here, and words that fuzzily match one (cached)."""
+        starts: list[str] = []
+        fuzzy: dict[str, tuple[str, str, float]] = {}
+        cache = self._word_cache
+        words = set(_WORD.findall(norm))
+        for word in words:
+            info = cache.get(word)
+            if info is None:
+                info = self._word_info(word)
+            nexts, hit = info
+            if nexts is True or (nexts and not nexts.isdisjoint(words)):
+                starts.append(word)
+            elif hit is not None:
+                fuzzy[word] = hit
+        return starts, fuzzy
+
+    def _word_info(self, word: str) -> tuple[bool | set[str], tuple[str, str, float] | None]:
+        """(True: may start a term alone, or the words that must follow; fuzzy hit or None)."""
+        nexts: bool | set[str] = False
+        if word in self._start_words:
+            nexts = self._start_words[word] or True
+        if any(word.startswith(g) for g in self._glob_words):
+            nexts = True
+        info = (nexts, None if nexts else self._fuzzy_word(word))
+        if len(self._word_cache) >= _CACHE_LIMIT:
+            self._word_cache.clear()
+        self._word_cache[word] = info
+        return info
+
+    def _exact_mentions(self, raw: str, norm: str, starts: list[str]) -> list[Mention]:
+        """Longest term match at each place a start word occurs, left to right."""
+        positions = sorted(p for word in starts for p in _occurrences(norm, word))
+        found: list[Mention] = []
+        end = -1
+        for pos in positions:
+            if pos < end:
+                continue
+            match = self._term_re.match(norm, pos)
+            mention = self._exact_mention(match, raw) if match else None
+            if mention is not None:
+                found.append(mention)
+                end = mention.end
+        return found
+
+    def _resolve_heads(self, found: list[Mention], norm: str) -> None:
+        """'mint tea ... the tea': a bare head word refers back to the phrase's code."""
+        seen: dict[str, int] = {}
+        for index, mention in enumerate(found):
+            owners = self._heads.get(norm[mention.start : mention.end], ())
+            earlier = [
+                code
+                for code in owners
+                if code in seen
+                and code != mention.remedy
+                and self._avoid_code.get(mention.remedy) != code
+            ]
+            if earlier and mention.how == "exact":
+                mention.remedy = max(earlier, key=seen.__getitem__)
+                mention.how = "head word"
+            seen[mention.remedy] = index
+
+    def _exact_mention(self, match: re.Match[str], raw: str) -> Mention | None:
+        hit = self._term_lookup(match.group())
+        if hit is None:
+            return None
+        code_id, term, how = hit
+        start, end = match.span()
+        return Mention(code_id, start, end, raw[start:end], how, term)
+
+    def _term_lookup(self, matched: str) -> tuple[str, str, str] | None:
+        if matched in self._lookup_cache:
+            return self._lookup_cache[matched]
+        key = _canonical(matched)
+        hit = self._canon.get(key)
+        if hit is None:
+            hit = next((g[1:] for g in self._globs if key.startswith(g[0])), None)
+        if len(self._lookup_cache) < _CACHE_LIMIT:
+            self._lookup_cache[matched] = hit
+        return hit
+
+    def _fuzzy_mentions(
+        self, raw: str, norm: str, hits: dict[str, tuple[str, str, float]], exact: list[Mention]
+    ) -> list[Mention]:
+        taken = [(m.start, m.end) for m in exact]
+        out = []
+        for word, (code_id, term, score) in hits.items():
+            for pos in _occurrences(norm, word):
+                end = pos + len(word)
+                if not any(s < end and pos < e for s, e in taken):
+                    out.append(Mention(code_id, pos, end, raw[pos:end], "fuzzy", term, score))
+        return out
+
+    def _fuzzy_word(self, word: str) -> tuple[str, str, float] | None:
+        rules = self.rules.fuzzy
+        if len(word) < rules.min_length or not word.isalpha() or word in self._stop:
+            return None
+        return self._closest(word)
+
+    def _closest(self, word: str) -> tuple[str, str, float] | None:
+        rules = self.rules.fuzzy
+        bucket = self._targets.get(word[0] if rules.same_first_letter else "", [])
+        edits = rules.max_edits if len(word) >= 8 else min(1, rules.max_edits)
+        best: tuple[str, str, float] | None = None
+        for target, code_id, term, is_glob in bucket:
+            for candidate in self._candidates(word, target, is_glob):
+                score = fuzz.ratio(candidate, target, score_cutoff=rules.min_score)
+                if not score or (best and score <= best[2]):
+                    continue
+                if Levenshtein.distance(candidate, target, score_cutoff=edits) <= edits:
+                    best = (code_id, term, score)
+        return best
+
+    @staticmethod
+    def _candidates(word: str, target: str, is_glob: bool) -> list[str]:
+        if not is_glob:
+            return [word]
+        size = len(target)
+        return [word[:n] for n in (size - 1, size, size + 1) if n <= len(word)]
+
+    def _merge_compounds(self, found: list[Mention], raw: str) -> list[Mention]:
+        """'Chaomile tea': a fuzzy word plus the rest of one of its code's phrases is one."""
+        out: list[Mention] = []
+        for mention in found:
+            prev = out[-1] if out else None
+            if prev and prev.how == "fuzzy" and not raw[prev.end : mention.start].strip(" -"):
+                phrase = normalise(f"{prev.term}{raw[mention.start : mention.end]}")
+                joined = self._canon.get(_canonical(phrase))
+                if joined and joined[0] == prev.remedy:
+                    prev.end = mention.end
+                    prev.text = raw[prev.start : prev.end]
+                    continue
+            out.append(mention)
+        return out
+
+    def _drop_excluded(self, found: list[Mention], norm: str) -> list[Mention]:
+        spans = [
+            (m.start(), m.end(), self._excludes.get(_canonical(m.group()), set()))
+            for mention in found
+            if mention.remedy in self._excluded_codes
+            for m in self._exclude_re.finditer(
+                norm, max(0, mention.start - self._exclude_reach), mention.end + self._exclude_reach
+            )
+        ]
+        return [
+            m
+            for m in found
+            if not any(s <= m.start and m.end <= e and m.remedy in codes for s, e, codes in spans)
+        ]
+
+    def _avoidance(self, mention: Mention, norm: str) -> None:
+        """'Quit sugar': a mention after an avoidance cue becomes the avoidance code."""
+        cue = self._cue_before(self._avoid_re, mention, norm)
+        if cue is not None:
+            mention.remedy = self._avoid_code[mention.remedy]
+            mention.avoided_by = cue
+
+    @staticmethod
+    def _cue_before(pattern: re.Pattern[str] | None, mention: Mention, norm: str) -> str | None:
+        """A cue of `pattern` a few words before the mention, in its sentence."""
+        if pattern is None:
+            return None
+        before = norm[max(0, mention.start - 160) : mention.start]
+        cut = max(before.rfind(ch) for ch in ".!?;:\n")
+        match = pattern.search(before[cut + 1 :])
+        return None if match is None else match.group()
+
+    # ------------------------------------------------------------------ effects
+
+    def _read(self, raw: str) -> _Text | None:
+        norm = normalise(raw)
+        mentions = self._mentions(raw, norm)
+        if not mentions:
+            return None
+        taken = [(m.start, m.end) for m in mentions]
+        bounds = sorted({0, len(raw) + 1, *_sentence_ends(raw)})
+        text = _Text(raw, norm, mentions, [], bounds)
+        blanked = self._filler_re.sub(_blank, norm) if self._filler_re else norm
+        for lo, hi in self._cue_windows(text):
+            floor = lo
+            for match in self._cue_re.finditer(blanked, lo, hi):
+                if any(s < match.end() and match.start() < e for s, e in taken):
+                    continue
+                cue = self._cue(match, text, floor)
+                if not self._is_negator(match.group()):
+                    floor = match.end()  # a cue's own words negate nothing after it
+                if cue is not None:
+                    text.cues.append(cue)
+        return text
+
+    @staticmethod
+    def _cue_windows(text: _Text) -> list[tuple[int, int]]:
+        """The sentences holding a mention, and the sentence after each: cues matter there."""
+        last = len(text.bounds) - 2
+        first = {text.sentence(m.start)[0] for m in text.mentions}
+        wanted = sorted(first | {min(i + 1, last) for i in first})
+        windows: list[tuple[int, int]] = []
+        for index in wanted:
+            lo, hi = text.bounds[index], min(text.bounds[index + 1], len(text.norm))
+            if windows and windows[-1][1] >= lo:
+                windows[-1] = (windows[-1][0], hi)
+            else:
+                windows.append((lo, hi))
+        return windows
+
+    def _cue(self, match: re.Match[str], text: _Text, floor: int) -> Cue | None:
+        """The cue with its effect after negation; a negator is looked for after `floor`."""
+        matched = match.group()
+        effect = self._cue_effect(matched)
+        if not effect:
+            return None
+        negator = self._negator(text, match.start(), floor)
+        final = self.rules.negated.get(effect, effect) if negator else effect
+        raw = text.raw[match.start() : match.end()]
+        return Cue(final, match.start(), match.end(), raw, effect, negator)
+
+    def _cue_effect(self, matched: str) -> str | None:
+        """The effect a matched cue signals ('' for neutral phrases), cached per text."""
+        if matched in self._cue_cache:
+            return self._cue_cache[matched]
+        effect = next((e for e, p in self._cue_patterns if p.fullmatch(matched)), None)
+        if len(self._cue_cache) < _CACHE_LIMIT:
+            self._cue_cache[matched] = effect
+        return effect
+
+    def _negator(self, text: _Text, start: int, floor: int) -> tuple[int, int, str] | None:
+        """A negator within `negation_window` words before `start`, in the same clause."""
+        _, sent_start, _ = text.sentence(start)
+        lo = max(sent_start, start - 80, floor)
+        tokens = list(_TOKEN.finditer(text.norm, lo, start))
+        for count, token in enumerate(reversed(tokens), 1):
+            word = token.group()
+            if word in _PUNCT_STOP or word in self._breakers:
+                return None
+            if self._is_negator(word):
+                return (token.start(), token.end(), text.raw[token.start() : token.end()])
+            if count >= self.rules.negation_window:
+                return None
+        return None
+
+    def _finding(self, mention: Mention, text: _Text) -> Finding:
+        index, start, end = text.sentence(mention.start)
+        default = self.rules.default_effect
+        inside = [c for c in text.cues if start <= c.start < end]
+        if text.raw[start:end].rstrip().endswith("?"):
+            return Finding(mention, default, "in a question", evidence=(start, end))
+        plan = next((c for c in inside if c.raw_effect == default and c.end <= mention.start), None)
+        if plan is not None:
+            # hearsay or a plan, unless the next sentence reports trying it
+            after = self._next_sentence(mention, text, index, (start, end))
+            return after if after.cue is not None else self._plan(mention, plan, (start, end))
+        cue = self._adjacent(mention, inside, text) or self._forward(mention, inside, text)
+        if cue is not None and cue.negator is None:
+            cue = self._negated_mention(mention, cue, text)
+        cue = cue or self._backward(mention, inside, text)
+        if cue is not None:
+            cue = self._qualified(cue, self._next_cues(text, index), text)
+            finding = self._with_cue(mention, cue, (start, end), text)
+            finding.direct = not self._crosses(mention, cue, text)
+            return finding
+        return self._next_sentence(mention, text, index, (start, end))
+
+    def _next_cues(self, text: _Text, index: int) -> list[Cue]:
+        """Cues of the next sentence when it names no remedy: 'Now it barely touches it.'"""
+        if index + 2 >= len(text.bounds):
+            return []
+        start, end = text.bounds[index + 1], text.bounds[index + 2]
+        if any(start <= m.start < end for m in text.mentions):
+            return []
+        cues = [c for c in text.cues if start <= c.start < end]
+        turn = self._contrast_re is not None and self._contrast_re.match(text.norm, start)
+        # without a 'then'/'but' opening it, 'worse at night' describes the condition
+        return cues if turn else [c for c in cues if c.effect != "worsened"]
+
+    def _negated_mention(self, mention: Mention, cue: Cue, text: _Text) -> Cue:
+        """'No sedative will do the job': a negator right before the mention flips its cue."""
+        _, sent_start, _ = text.sentence(mention.start)
+        tokens = list(
+            _TOKEN.finditer(text.norm, max(sent_start, mention.start - 20), mention.start)
+        )
+        if not tokens or not self._is_negator(tokens[-1].group()):
+            return cue
+        token = tokens[-1]
+        negator = (token.start(), token.end(), text.raw[token.start() : token.end()])
+        effect = self.rules.negated.get(cue.raw_effect, cue.raw_effect)
+        return replace(cue, effect=effect, negator=negator)
+
+    def _is_negator(self, word: str) -> bool:
+        return word in self._negators or bool(
+            self._negator_suffixes and word.endswith(self._negator_suffixes)
+        )
+
+    @staticmethod
+    def _crosses(mention: Mention, cue: Cue, text: _Text) -> bool:
+        lo, hi = sorted((mention.end, cue.start))
+        return any(lo <= m.start < hi and m.remedy != mention.remedy for m in text.mentions)
+
+    def _plan(self, mention: Mention, cue: Cue, bounds: tuple[int, int]) -> Finding:
+        why = f'plan/question "{cue.text}" -> {cue.effect}'
+        return Finding(mention, cue.effect, why, cue, bounds)
+
+    def _with_cue(
+        self, mention: Mention, cue: Cue, bounds: tuple[int, int], text: _Text
+    ) -> Finding:
+        inside = [c for c in text.cues if bounds[0] <= c.start < bounds[1]]
+        default = self.rules.default_effect
+        stated = [c.start for c in inside if c.raw_effect != default]
+        if cue.start >= mention.end:  # up to the first stated cue after the mention
+            lo, hi = mention.end, min([s for s in stated if s >= mention.end], default=cue.start)
+        else:
+            lo, hi = cue.start, mention.start
+        between = next((c for c in inside if c.raw_effect == default and lo <= c.start < hi), None)
+        if between is not None:
+            return self._plan(mention, between, bounds)
+        return self._stopped(Finding(mention, cue.effect, cue.describe(), cue, bounds), text)
+
+    def _stopped(self, finding: Finding, text: _Text) -> Finding:
+        """'Stopped X and it got better': the cue tells what X did, flipped."""
+        mention, cue = finding.mention, finding.cue
+        flipped = self.rules.discontinued.get(finding.effect)
+        if not mention.stopped_by or flipped is None or cue is None:
+            return finding
+        lo, hi = sorted((mention.end, cue.start))
+        if self._reason_re is not None and self._reason_re.search(text.norm, lo, hi):
+            return finding  # why it was stopped, not what stopping did
+        finding.why += f"; stopped -> {flipped}"
+        finding.effect = flipped
+        return finding
+
+    def _forward(self, mention: Mention, inside: list[Cue], text: _Text) -> Cue | None:
+        default = self.rules.default_effect
+        after = [c for c in inside if c.start >= mention.end and c.raw_effect != default]
+        if not after:
+            return None
+        cue = after[0]
+        if cue.start - mention.end > _WINDOW_CHARS or self._handed_on(mention, cue, text):
+            return None
+        return self._qualified(cue, after[1:], text)
+
+    def _qualified(self, cue: Cue, later: list[Cue], text: _Text) -> Cue:
+        """'Worked great for a few months': a later cue in the report makes 'helped' partial.
+
+        A negated 'worsened' ('no augmentation, still works') gives way to the next cue."""
+        weak = cue.negator is not None and cue.raw_effect == "worsened"
+        if weak and later and not any(cue.end <= m.start < later[0].start for m in text.mentions):
+            cue, later = later[0], later[1:]
+        if cue.effect != "helped":
+            return cue
+        for other in later:
+            if any(cue.end <= m.start < other.start for m in text.mentions):
+                break
+            if other.negator and other.raw_effect == "worsened":
+                continue  # 'without augmentation' does not qualify relief
+            if other.effect in ("partial", "worsened", "no_effect"):
+                return replace(other, effect="partial")  # helped, then faded or turned
+        return cue
+
+    def _adjacent(self, mention: Mention, inside: list[Cue], text: _Text) -> Cue | None:
+        """A cue right before the mention ('the only thing that works is X', 'managed with X')
+        speaks for it more than one after it; later cues can still make it partial."""
+        before = [c for c in inside if c.end <= mention.start]
+        if not before or not self._next_to(before[-1].end, mention, text):
+            return None
+        cue = before[-1]
+        if cue.raw_effect == self.rules.default_effect:
+            return None
+        later = [c for c in inside if c.start >= mention.end]
+        return self._qualified(cue, later, text)
+
+    @staticmethod
+    def _next_to(end: int, mention: Mention, text: _Text) -> bool:
+        """Only a word between (or a list of other remedies: 'baths, stretching and X')."""
+        gap = list(text.norm[end : mention.start])
+        listed = False
+        for other in text.mentions:
+            if end <= other.start and other.end <= mention.start:
+                gap[other.start - end : other.end - end] = " " * (other.end - other.start)
+                listed = True
+        words = "".join(gap).replace(",", " " if listed else ",").split()
+        return len(words) <= (2 if listed else 1) and not any(
+            p in w for w in words for p in ".,;:!?"
+        )
+
+    def _handed_on(self, mention: Mention, cue: Cue, text: _Text) -> bool:
+        """True if a contrast word puts another remedy between the mention and the cue."""
+        if self._contrast_re is None:
+            return False
+        return any(
+            mention.end <= other.start < cue.start
+            and other.remedy != mention.remedy
+            and self._contrast_re.search(text.norm, mention.end, other.start)
+            for other in text.mentions
+        )
+
+    def _backward(self, mention: Mention, inside: list[Cue], text: _Text) -> Cue | None:
+        default = self.rules.default_effect
+        before = [c for c in inside if c.end <= mention.start and c.raw_effect != default]
+        if not before:
+            return None
+        cue = before[-1]
+        if mention.start - cue.end > _WINDOW_CHARS:
+            return None
+        if self._contrast_re and self._contrast_re.search(text.norm, cue.end, mention.start):
+            return None
+        return cue
+
+    def _next_sentence(
+        self, mention: Mention, text: _Text, index: int, bounds: tuple[int, int]
+    ) -> Finding:
+        default = self.rules.default_effect
+        if index + 2 < len(text.bounds):
+            start, end = text.bounds[index + 1], text.bounds[index + 2]
+            named = min((m.start for m in text.mentions if start <= m.start < end), default=end)
+            cues = [c for c in text.cues if start <= c.start < named]
+            cue = self._qualified(cues[0], cues[1:], text) if cues else None
+            if cue is not None and cues[0].raw_effect != default:
+                why = cue.describe() + " (next sentence)"
+                found = Finding(mention, cue.effect, why, cue, (bounds[0], end), direct=False)
+                return self._stopped(found, text)
+        return Finding(mention, default, "no effect cue", evidence=bounds)
+
+    # ------------------------------------------------------------------ suggestions
+
+    def suggest(self, comment: Comment) -> list[Coding]:
+        """One suggested coding per remedy named in the comment, most specific code only."""
+        text = self._read(comment.text)
+        if text is None:
+            return []
+        return [self._coding(comment, group) for group in self._findings(text).values()]
+
+    def _findings(self, text: _Text) -> dict[str, list[Finding]]:
+        groups: dict[str, list[Finding]] = {}
+        for mention in text.mentions:
+            groups.setdefault(mention.remedy, []).append(self._finding(mention, text))
+        return groups
+
+    def _combined(self, findings: list[Finding]) -> Finding:
+        """The finding that speaks for a remedy named several times in one comment."""
+        stated = [f for f in findings if f.effect != self.rules.default_effect]
+        if not stated:
+            return findings[0]
+        stated = [f for f in stated if f.direct] or stated
+        effects = {f.effect for f in stated}
+        for effect in _COMBINE:
+            if effect in effects:
+                return next(f for f in stated if f.effect == effect)
+        if {"helped", "no_effect"} <= effects:
+            first = next(f for f in stated if f.effect == "helped")
+            return replace(first, effect="partial", why=first.why + "; mixed -> partial")
+        return stated[0]
+
+    @staticmethod
+    def _spans(best: Finding, findings: list[Finding]) -> list[Span]:
+        """Every mention of the remedy, the deciding cue and its negator, to highlight."""
+        spans = [_span(f.mention.start, f.mention.end, "remedy") for f in findings]
+        if best.cue is not None:
+            spans.append(_span(best.cue.start, best.cue.end, "effect"))
+            if best.cue.negator:
+                spans.append(_span(best.cue.negator[0], best.cue.negator[1], "negation"))
+        return spans
+
+    def _coding(self, comment: Comment, findings: list[Finding]) -> Coding:
+        best = self._combined(findings)
+        start, end = _trim(comment.text, *best.evidence)
+        mention = best.mention
+        spans = self._spans(best, findings)
+        reason = f"{mention.describe()}; {best.why}"
+        if len(findings) > 1:
+            reason += f" ({len(findings)} mentions)"
+        return _build(
+            Coding,
+            dict(
+                id=suggestion_id(comment.id, mention.remedy, self.codebook.content_hash),
+                comment_id=comment.id,
+                remedy=mention.remedy,
+                effect=best.effect,
+                coder=AUTO_CODER,
+                status="suggested",
+                start=start,
+                end=end,
+                quote=comment.text[start:end],
+                codebook_hash=self.codebook.content_hash,
+                reason=reason,
+                spans=spans,
+                note="",
+                created_at=utcnow(),
+                suggestion_id=None,
+            ),
+        )
+
+    def explain(self, comment: Comment) -> str:
+        """Multi-line reasoning for `suggest --explain`: each mention, cue and decision."""
+        text = self._read(comment.text)
+        head = f"Comment {comment.id}" + (f" ({comment.author})" if comment.author else "")
+        if text is None:
+            return f"{head}: no remedy named."
+        lines = [f"{head}: {len(text.mentions)} mention(s)"]
+        for remedy, findings in self._findings(text).items():
+            best = self._combined(findings)
+            lines.append(f"  {remedy} -> {best.effect}")
+            for finding in findings:
+                lines.append(f"    {finding.mention.describe()}; {finding.why}")
+            start, end = _trim(comment.text, *best.evidence)
+            lines.append(f'    evidence [{start}:{end}]: "{_short(comment.text[start:end])}"')
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------ lookup
+
+    def _lookup_choices(self) -> list[tuple[str, str]]:
+        choices = []
+        for code in self.codebook.remedies:
+            if code.codable:
+                names = [code.id, code.label, *code.terms, *code.misspellings]
+                choices += [(normalise(n.rstrip("*")), code.id) for n in names]
+        return choices
+
+    def lookup(self, query: str, limit: int = 10) -> list[tuple[str, float]]:
+        """Remedy codes for a type-ahead query (label, id, term or misspelling), best first."""
+        query = normalise(query.strip())
+        if not query:
+            return []
+        texts = [t for t, _ in self._labels]
+        best: dict[str, float] = {}
+        for text, score, index in process.extract(
+            query, texts, scorer=fuzz.WRatio, limit=limit * 8, score_cutoff=50
+        ):
+            if text.startswith(query):
+                score = 100.0
+            code_id = self._labels[index][1]
+            best[code_id] = max(best.get(code_id, 0.0), float(score))
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        return ranked[:limit]
+
+
+def suggestion_id(comment_id: str, remedy: str, codebook_hash: str) -> str:
+    """Deterministic suggestion id (a UUID5): re-running `suggest` yields the same ids."""
+    name = f"{comment_id}\x00{remedy}\x00{codebook_hash}".encode()
+    digest = bytearray(hashlib.sha1(_NAMESPACE.bytes + name).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    hexed = digest.hex()
+    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _index_start(index: dict[str, set[str] | None], key: str) -> None:
+    """Record where a term can begin: its first word with the word that must follow it
+    ('no' + 'sugar'), or alone (None) for one-word terms and run-together forms."""
+    words = [w for part in key.rstrip(_GLOB).split(_SEP) for w in _WORD.findall(part)]
+    for n in range(1, len(words)):
+        joined = "".join(words[:n])
+        if key.endswith(_GLOB) and n == len(words) - 1:
+            index[joined] = None  # the next word is only a prefix: always try here
+            continue
+        nexts = index.setdefault(joined, set())
+        if nexts is not None:
+            nexts.add(words[n])
+    if words:
+        index["".join(words)] = None
+
+
+def _occurrences(norm: str, word: str) -> Iterable[int]:
+    """Start positions of `word` as a whole word in `norm`."""
+    pos = norm.find(word)
+    size = len(word)
+    while pos >= 0:
+        before = norm[pos - 1] if pos else " "
+        after = norm[pos + size : pos + size + 1] or " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+            yield pos
+        pos = norm.find(word, pos + 1)
+
+
+def _build(model: type, fields: dict) -> Any:
+    """A pydantic model from fields built and checked here: model_construct minus its cost."""
+    obj = model.__new__(model)
+    object.__setattr__(obj, "__dict__", fields)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _span(start: int, end: int, kind: str) -> Span:
+    return _build(Span, {"start": start, "end": end, "kind": kind})
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    end = min(end, len(text))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _short(quote: str, size: int = 160) -> str:
+    quote = " ".join(quote.split())
+    return quote if len(quote) <= size else quote[: size - 1] + "\u2026"

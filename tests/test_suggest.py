@@ -1,0 +1,445 @@
+"""Suggestions: each matching rule and guard, effect classes, negation scope, codings, lookup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from remedycoder.codebook import load_codebook, parse_codebook
+from remedycoder.models import AUTO_CODER, Coding, Comment
+from remedycoder.suggest import Suggester, normalise, suggestion_id
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def suggester() -> Suggester:
+    return Suggester(load_codebook(ROOT / "codebook.yaml"))
+
+
+def remedies(suggester: Suggester, text: str) -> set[str]:
+    return {m.remedy for m in suggester.find_mentions(text)}
+
+
+def effects(suggester: Suggester, text: str) -> dict[str, str]:
+    return {c.remedy: c.effect for c in suggester.suggest(Comment(id="c1", text=text))}
+
+
+# ---------------------------------------------------------------- remedy mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "remedy"),
+    [
+        ("MAGNESIUM at night", "magnesium"),  # case
+        ("my doctor gave me Requip", "ropinirole"),  # brand
+        ("tried sifrol", "pramipexole"),  # second brand
+        ("a glass of tonic water", "quinine"),  # multi-word
+        ("I was masturbating", "orgasm"),  # glob
+        ("an anti\u2011inflammatory", "nsaid"),  # non-breaking hyphen
+        ("an anti inflammatory", "nsaid"),  # space for hyphen
+        ("antiinflammatory pills", "nsaid"),  # run together
+        ("an anti-inflamatory", "nsaid"),  # listed misspelling
+        ("Mirap\u00e9x", "pramipexole"),  # accent folded
+        ("\u201cNeurontin\u201d helps", "gabapentin"),  # curly quotes
+        ("B12 shots", "vitamin_b12"),  # short term with digits
+        ("vitamin D3", "vitamin_d"),
+        ("soap under the sheets", "soap"),
+        ("iron tablets", "iron"),
+    ],
+)
+def test_terms_match(suggester, text, remedy):
+    assert remedy in remedies(suggester, text)
+
+
+@pytest.mark.parametrize(
+    ("word", "remedy"),
+    [
+        ("Ropinarole", "ropinirole"),
+        ("Miraprex", "pramipexole"),
+        ("methodone", "methadone"),
+        ("mastrabation", "orgasm"),
+        ("Chaomile", "chamomile"),
+        ("orgsms", "orgasm"),
+    ],
+)
+def test_unlisted_misspellings_match_fuzzily(suggester, word, remedy):
+    (mention,) = suggester.find_mentions(f"I took {word} last night")
+    assert (mention.remedy, mention.how, mention.text) == (remedy, "fuzzy", word)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I could not sleep",
+        "the irony of it",
+        "they require a prescription",
+        "six or ten nights",
+        "an ironic twist",  # word-bounded: no `iron`
+        "Essex and Wessex",  # no `sex` inside words
+        "steak and teacups",  # no `tea` inside words
+        "a sextant",
+        "irn and sox",  # short terms never fuzzy
+        "the message was clear",  # stoplist
+        "my medications",  # stoplist
+        "I was waking up",  # `walking` is not fuzzy
+    ],
+)
+def test_ordinary_words_do_not_match(suggester, text):
+    assert remedies(suggester, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text", ["he is pumping iron", "we will iron out the details", "my sex drive is gone"]
+)
+def test_excluded_phrases_do_not_count(suggester, text):
+    assert remedies(suggester, text) == set()
+
+
+def test_exclusion_only_covers_its_own_phrase(suggester):
+    mentions = suggester.find_mentions("pumping iron, then iron pills")
+    assert [(m.remedy, m.text) for m in mentions] == [("iron", "iron pills")]
+
+
+def test_mention_positions_index_the_original_text(suggester):
+    text = "\u201cI\u2019ve tried Mirap\u00e9x\u201d"
+    (mention,) = suggester.find_mentions(text)
+    assert text[mention.start : mention.end] == mention.text == "Mirap\u00e9x"
+
+
+def test_normalise_keeps_length_and_folds():
+    text = "\u201cAnti\u2013Inflammatory\u201d caf\u00e9 \u0130"
+    assert len(normalise(text)) == len(text)
+    assert normalise(text).startswith('"anti-inflammatory" cafe')
+
+
+def test_longest_term_wins(suggester):
+    (mention,) = suggester.find_mentions("a cup of chamomile tea")
+    assert (mention.remedy, mention.text) == ("chamomile", "chamomile tea")
+
+
+def test_fuzzy_word_and_the_rest_of_its_phrase_are_one_mention(suggester):
+    (mention,) = suggester.find_mentions("Chaomile Tea is my bed partner")
+    assert (mention.remedy, mention.text) == ("chamomile", "Chaomile Tea")
+
+
+def test_bare_head_word_refers_back_to_the_phrase(suggester):
+    text = "I drink chamomile tea. The tea puts me to sleep."
+    assert remedies(suggester, text) == {"chamomile"}
+
+
+def test_child_term_gives_the_most_specific_code_only(suggester):
+    assert remedies(suggester, "vicodin works") == {"hydrocodone"}
+
+
+def test_class_word_and_child_term_give_both_codes(suggester):
+    assert remedies(suggester, "narcotics like vicodin") == {"opioids", "hydrocodone"}
+
+
+# ---------------------------------------------------------------- avoidance
+
+
+@pytest.mark.parametrize(
+    ("text", "remedy"),
+    [
+        ("I quit caffeine", "avoid_caffeine"),
+        ("I gave up coffee", "avoid_caffeine"),
+        ("I switched to decaf", "avoid_caffeine"),
+        ("I went off aspartame and other sweeteners along with caffeine", "avoid_caffeine"),
+        ("coffee makes it worse", "caffeine"),
+        ("sipping wine till oblivion", "alcohol"),
+        ("I stopped drinking last year", "avoid_alcohol"),
+        ("cut out sugar", "avoid_refined_carbs"),
+        ("I stoped the intake of ASPARTAME", "avoid_aspartame"),
+        ("aspartame is poison", "aspartame"),
+    ],
+)
+def test_avoidance_is_its_own_code(suggester, text, remedy):
+    found = remedies(suggester, text)
+    assert remedy in found and found <= {remedy, "avoid_aspartame"}
+
+
+def test_avoidance_cue_does_not_reach_past_the_sentence(suggester):
+    assert remedies(suggester, "I quit smoking. Coffee is fine.") == {"caffeine"}
+
+
+# ---------------------------------------------------------------- effects
+
+
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("Magnesium works.", "helped"),
+        ("I take magnesium and the twitching went away.", "helped"),
+        ("Ropinirole at bedtime and you sleep like a baby.", "helped"),
+        ("Magnesium gives me some relief.", "partial"),
+        ("Magnesium helped for a while.", "partial"),
+        ("Requip worked at first and later lost their effectiveness.", "partial"),
+        ("Masturbation helps, sometimes only five or ten minutes of relief.", "partial"),
+        ("Chocolate does not work.", "no_effect"),
+        ("I tried aspirin and none of it works.", "no_effect"),
+        ("Quitting caffeine gave no reduction in my symptoms.", "no_effect"),
+        ("Benadryl made it worse.", "worsened"),
+        ("Caffeine aggravates it.", "worsened"),
+        ("Mirapex caused augmentation.", "worsened"),
+        ("Antidepressants caused my RLS.", "worsened"),
+        ("I take magnesium every night.", "not_stated"),
+    ],
+)
+def test_effect_classes(suggester, text, effect):
+    (suggestion,) = suggester.suggest(Comment(id="c1", text=text))
+    assert suggestion.effect == effect, suggestion.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("Magnesium didn't help.", "no_effect"),
+        ("Valerian never worked for me.", "no_effect"),
+        ("Gabapentin did not really help.", "no_effect"),
+        ("I don't know why, but magnesium helps.", "helped"),  # scope ends at `but`
+        ("Not what I expected: magnesium helps.", "helped"),  # new clause
+        ("It's not addictive and methadone works.", "helped"),  # `and` ends the scope
+        ("No sedative will do the job.", "no_effect"),  # negator right before the mention
+        ("Iron doesn't make it worse.", "no_effect"),  # negated worsened
+    ],
+)
+def test_negation_flips_a_cue_within_its_scope(suggester, text, effect):
+    (suggestion,) = suggester.suggest(Comment(id="c1", text=text))
+    assert suggestion.effect == effect, suggestion.reason
+
+
+def test_negation_is_shown_as_a_span_and_in_the_reason(suggester):
+    text = "Magnesium didn't help."
+    (suggestion,) = suggester.suggest(Comment(id="c1", text=text))
+    (negation,) = [s for s in suggestion.spans if s.kind == "negation"]
+    assert text[negation.start : negation.end] == "didn't"
+    assert 'negated by "didn\'t"' in suggestion.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Has anyone tried magnesium for this?",
+        "Is there something better than Mirapex?",
+        "I plan to try calcium and zinc to see if those help.",
+        "I'm going to ask my doctor about Sinemet.",
+        "I've heard magnesium helps.",
+    ],
+)
+def test_questions_plans_and_hearsay_are_not_stated(suggester, text):
+    assert set(effects(suggester, text).values()) == {"not_stated"}
+
+
+def test_the_next_sentence_continues_the_report(suggester):
+    text = "Try methodone\u2026 It\u2019s wonderful and no more rls."
+    assert effects(suggester, text) == {"methadone": "helped"}
+
+
+def test_the_next_sentence_does_not_count_when_it_names_another_remedy(suggester):
+    text = "I take magnesium. Valerian works."
+    assert effects(suggester, text) == {"magnesium": "not_stated", "valerian": "helped"}
+
+
+def test_a_contrast_word_hands_the_cue_to_the_later_remedy(suggester):
+    text = "I take magnesium but ropinirole works."
+    assert effects(suggester, text) == {"magnesium": "not_stated", "ropinirole": "helped"}
+
+
+def test_a_list_shares_the_cue_after_it(suggester):
+    text = "I have tried aspirin, Chinese herbs, acupuncture and orgasms and none of those work."
+    assert set(effects(suggester, text).values()) == {"no_effect"}
+    assert len(effects(suggester, text)) == 4
+
+
+def test_the_same_remedy_helping_then_failing_is_partial(suggester):
+    text = "Magnesium helped me. Later magnesium did nothing."
+    assert effects(suggester, text) == {"magnesium": "partial"}
+
+
+def test_a_later_qualifier_turns_helped_into_partial(suggester):
+    text = "Soap worked great, then nothing."
+    assert effects(suggester, text) == {"soap": "partial"}
+
+
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("I stopped taking Benadryl and my legs improved.", "worsened"),  # it was the cause
+        ("I came off Requip and the RLS got much worse.", "helped"),
+        ("I stopped ropinirole because it made it worse.", "worsened"),  # a reason: no flip
+    ],
+)
+def test_a_stopped_remedy_gets_the_flipped_effect(suggester, text, effect):
+    (suggestion,) = suggester.suggest(Comment(id="c1", text=text))
+    assert suggestion.effect == effect, suggestion.reason
+
+
+def test_fillers_may_stand_between_cue_words(suggester):
+    text = "Since methadone my RLS is basically gone."
+    assert effects(suggester, text) == {"methadone": "helped"}
+
+
+def test_a_cue_right_before_the_mention_speaks_for_it(suggester):
+    text = "The only thing that works is vicodin, though it makes me itch."
+    assert effects(suggester, text) == {"hydrocodone": "helped"}
+
+
+def test_purpose_is_not_an_outcome(suggester):
+    text = "I took Benadryl to help me sleep."
+    assert effects(suggester, text) == {"diphenhydramine": "not_stated"}
+
+
+# ---------------------------------------------------------------- codings
+
+
+def test_one_suggestion_per_remedy_with_evidence_and_reason(suggester):
+    text = "Magnesium works. Later I took more magnesium. Requip was useless."
+    codings = suggester.suggest(Comment(id="c7", text=text))
+    assert [(c.remedy, c.effect) for c in codings] == [
+        ("magnesium", "helped"),
+        ("ropinirole", "no_effect"),
+    ]
+    magnesium = codings[0]
+    assert (magnesium.coder, magnesium.status, magnesium.comment_id) == (
+        AUTO_CODER,
+        "suggested",
+        "c7",
+    )
+    assert magnesium.quote == text[magnesium.start : magnesium.end] == "Magnesium works."
+    assert magnesium.reason == (
+        'term "Magnesium" ~ magnesium (exact); cue "works" -> helped (2 mentions)'
+    )
+    assert [s.kind for s in magnesium.spans] == ["remedy", "remedy", "effect"]
+    Coding.model_validate(magnesium.model_dump())
+
+
+def test_fuzzy_reason_names_the_score(suggester):
+    (coding,) = suggester.suggest(Comment(id="c1", text="Ropinarole: no more rls!"))
+    assert coding.reason.startswith('term "Ropinarole" ~ ropinirole (fuzzy 90')
+    assert coding.reason.endswith('cue "no more rls" -> helped')
+
+
+def test_ids_are_deterministic_per_comment_remedy_and_codebook(suggester):
+    comment = Comment(id="c1", text="Magnesium works.")
+    first, again = suggester.suggest(comment)[0], suggester.suggest(comment)[0]
+    assert first.id == again.id == suggestion_id("c1", "magnesium", first.codebook_hash)
+    assert first.codebook_hash == suggester.codebook.content_hash != ""
+    assert suggestion_id("c1", "magnesium", "other") != first.id
+
+
+def test_a_comment_without_remedies_gets_no_suggestions(suggester):
+    assert suggester.suggest(Comment(id="c1", text="Nothing to see here.")) == []
+    assert suggester.suggest(Comment(id="c2", text="")) == []
+
+
+def test_explain_lists_mentions_cues_and_evidence(suggester):
+    comment = Comment(id="c12", author="Fiona", text="Try methodone\u2026 It\u2019s wonderful.")
+    lines = suggester.explain(comment).splitlines()
+    assert lines[0] == "Comment c12 (Fiona): 1 mention(s)"
+    assert lines[1] == "  methadone -> helped"
+    assert "fuzzy" in lines[2] and 'cue "wonderful" -> helped (next sentence)' in lines[2]
+    assert lines[3].startswith("    evidence [0:")
+
+
+def test_explain_says_when_nothing_is_named(suggester):
+    assert suggester.explain(Comment(id="c1", text="Hello")) == "Comment c1: no remedy named."
+
+
+# ---------------------------------------------------------------- lookup
+
+
+@pytest.mark.parametrize(
+    ("query", "remedy"),
+    [
+        ("mira", "pramipexole"),
+        ("vicoden", "hydrocodone"),
+        ("magnes", "magnesium"),
+        ("Tonic water", "quinine"),
+        ("chamomile", "chamomile"),
+    ],
+)
+def test_lookup_finds_codes_by_label_term_or_misspelling(suggester, query, remedy):
+    assert suggester.lookup(query)[0][0] == remedy
+
+
+def test_lookup_limits_and_skips_groups(suggester):
+    found = suggester.lookup("vit", limit=3)
+    assert len(found) == 3 and "supplements" not in {code for code, _ in found}
+    assert suggester.lookup("   ") == []
+
+
+# ---------------------------------------------------------------- any condition
+
+MIGRAINE = b"""
+name: Migraine
+remedies:
+  - {id: herbs, label: Herbs, codable: false}
+  - {id: feverfew, label: Feverfew, parent: herbs, terms: [feverfew, tanacetum]}
+  - {id: triptans, label: Triptans, terms: [triptan*, sumatriptan, imitrex]}
+effects:
+  - {id: helped, label: Helped, cues: [aborts <symptom>, works]}
+  - {id: partial, label: Partial, cues: [takes the edge off]}
+  - {id: no_effect, label: No effect, cues: [useless]}
+  - {id: worsened, label: Worsened, cues: [rebound <symptom>]}
+  - {id: not_stated, label: Not stated, cues: [thinking of]}
+rules:
+  negators: [not, "n't", never]
+  scope_breakers: [but]
+  negated: {helped: no_effect}
+  symptoms: [the migraine, headaches]
+"""
+
+
+def test_any_condition_and_codebook():
+    suggester = Suggester(parse_codebook(MIGRAINE, "migraine.yaml"))
+    text = "Imitrex aborts the migraine. Feverfew never works. Sumatriptans gave rebound headaches."
+    codings = suggester.suggest(Comment(id="m1", text=text))
+    assert {c.remedy: c.effect for c in codings} == {
+        "triptans": "worsened",
+        "feverfew": "no_effect",
+    }
+    assert suggester.find_mentions("Imitrexx helps")[0].how == "fuzzy"
+
+
+# ---------------------------------------------------------------- robustness
+
+_WORDS = st.sampled_from(
+    [
+        "Magnesium",
+        "didn't",
+        "help",
+        "Mirapéx",
+        "\u201cworks\u201d",
+        "İ",
+        "ß",
+        "\U0001f600",
+        "?",
+        "…",
+        "\r\n",
+        "no more rls",
+        "for a while",
+        "quit",
+        "coffee",
+        "tea",
+        "  ",
+        "-",
+        "ﬁ",
+        "é",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=8)), max_size=40).map(" ".join))
+def test_any_text_gives_valid_suggestions(suggester, text):
+    for coding in suggester.suggest(Comment(id="h", text=text)):
+        assert 0 <= coding.start <= coding.end <= len(text)
+        assert coding.quote == text[coding.start : coding.end]
+        for span in coding.spans:
+            assert 0 <= span.start < span.end <= len(text)
+    for mention in suggester.find_mentions(text):
+        assert text[mention.start : mention.end] == mention.text
