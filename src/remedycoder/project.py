@@ -89,13 +89,16 @@ class Project:
         if root.exists() and not root.is_dir():
             raise ProjectError(f"{root}: exists and is not a directory.", "Choose another path.")
         project = cls(root)
-        for directory in (root, project.corpus_dir, project.exports_dir, project.state_dir):
-            directory.mkdir(parents=True, exist_ok=True)
+        source = None
         if not project.codebook_path.exists():
             source = codebook or default_codebook_path()
-            load_codebook(source)
+            load_codebook(source)  # a bad codebook is refused before anything is created
+        for directory in (root, project.corpus_dir, project.exports_dir, project.state_dir):
+            directory.mkdir(parents=True, exist_ok=True)
+        if source is not None:
             shutil.copyfile(source, project.codebook_path)
-        project.store.close()
+        project.store  # noqa: B018  (creates and migrates the store)
+        project.close()  # and close it: a cached, closed store would break later calls
         return project
 
     # -- parts ------------------------------------------------------------------------------
@@ -164,10 +167,15 @@ class Project:
         result = read_qdpx(path, self.codebook)
         report = self.store.add_comments(result.comments, update=update, origin=str(path))
         added = self.store.put_codings(result.codings)
+        self.store.put_source(result.source)
+        for coder, comment_ids in result.reviewed.items():
+            for comment_id in comment_ids - self.store.reviewed(coder):
+                self.store.set_reviewed(comment_id, coder)
         warnings = [
             f"{path}: code `{name}` is not in the codebook; its codings were not imported."
             for name in result.unknown_codes
         ]
+        warnings += result.warnings
         return FileImport(path, "qdpx", report, warnings, codings_added=added)
 
     def _keep_copy(self, path: Path) -> Path | None:
@@ -200,7 +208,7 @@ class Project:
         from remedycoder.suggest import Suggester
 
         suggester = Suggester(self.codebook)
-        ids = self._unsuggested_ids() if only_new else None
+        ids = self.store.comment_ids_without_suggestions() if only_new else None
         comments = self.store.iter_comments(ids)
         seen = [0]
 
@@ -214,10 +222,6 @@ class Project:
         stored, kept = self.store.replace_suggestions(generate(), ids)
         self.store.set_meta("suggested_with", self.codebook.content_hash)
         return seen[0], stored, kept
-
-    def _unsuggested_ids(self) -> list[str]:
-        with_suggestions = {c.comment_id for c in self.store.iter_codings(coders=["auto"])}
-        return [i for i in self.store.comment_ids() if i not in with_suggestions]
 
     def comment(self, comment_id: str) -> Comment:
         found = self.store.get_comment(comment_id)

@@ -328,10 +328,13 @@ class Store:
         Call inside `transaction()` to make a whole import atomic; on its own it is one.
         """
         report = ImportReport()
-        seen_in_batch: dict[str, str] = {}
+        touched: set[str] = set()  # stored before, and met (unchanged or updated) in this input
         with self.transaction():
+            # Rows past this seq were added by this call: a second copy of an id in the input
+            # is found in the table, so memory stays flat however many comments come in.
+            first_new = self._conn.execute("SELECT MAX(seq) FROM comments").fetchone()[0] or 0
             for batch in _batched(comments, BATCH):
-                self._add_batch(batch, update, origin, report, seen_in_batch)
+                self._add_batch(batch, update, origin, report, first_new, touched)
         return report
 
     def _add_batch(
@@ -340,35 +343,36 @@ class Store:
         update: bool,
         origin: str,
         report: ImportReport,
-        seen_in_batch: dict[str, str],
+        first_new: int,
+        touched: set[str],
     ) -> None:
         ids = [c.id for c in batch]
         marks = ",".join("?" * len(ids))
-        stored = dict(
-            self._conn.execute(
-                f"SELECT id, content_key FROM comments WHERE id IN ({marks})", ids
-            ).fetchall()
-        )
+        stored = {
+            cid: (key, seq > first_new or cid in touched)
+            for cid, key, seq in self._conn.execute(
+                f"SELECT id, content_key, seq FROM comments WHERE id IN ({marks})", ids
+            )
+        }
         new_rows, changed_rows = [], []
         for comment in batch:
             key = comment.content_key()
-            if comment.id in seen_in_batch and seen_in_batch[comment.id] != key:
+            stored_key, from_this_input = stored.get(comment.id, (None, False))
+            if from_this_input and stored_key != key:
                 raise ConflictError(
                     f"{origin or 'input'}: comment id `{comment.id}` appears twice with "
                     "different text.",
                     "Give each comment its own id (or drop the duplicate row).",
                 )
-            if comment.id in seen_in_batch:
-                report.unchanged += 1
-                continue
-            seen_in_batch[comment.id] = key
-            if comment.id not in stored:
+            if stored_key is None:
                 new_rows.append(_comment_row(comment, key))
                 report.added_ids.append(comment.id)
-            elif stored[comment.id] == key:
+            elif stored_key == key:
                 report.unchanged += 1
+                touched.add(comment.id)
             elif update:
                 changed_rows.append(_comment_row(comment, key))
+                touched.add(comment.id)
             else:
                 existing = self.get_comment(comment.id)
                 raise ConflictError(
@@ -376,6 +380,7 @@ class Store:
                     f"(from {existing.source if existing else '?'}) with different content.",
                     "Re-run with --update to replace it, or give the new comment another id.",
                 )
+            stored[comment.id] = (key, True)  # a repeat later in this batch is a duplicate
         cols = (*_COMMENT_COLS, "attributes", "content_key")
         if new_rows:
             self._conn.executemany(

@@ -117,8 +117,13 @@ def test_jsonl_export_with_suggestions_and_rejections_to_a_chosen_path(project, 
     result = invoke(project, "export", "-f", "jsonl", "--out", str(out), "--include-rejected")
     assert result.exit_code == 0, result.output
     data = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert sorted(d["status"] for d in data) == ["confirmed"] * 5 + ["rejected"]
+    decisions = [d for d in data if d["status"] != "reviewed"]
+    assert sorted(d["status"] for d in decisions) == ["confirmed"] * 5 + ["rejected"]
     assert {d["comment_id"]: d["comment_text"] for d in data}["h4"] == TEXTS["h4"]
+    coded = {(d["comment_id"], d["coder"]) for d in decisions}
+    for row in (d for d in data if d["status"] == "reviewed"):  # reviewed with nothing coded
+        assert (row["comment_id"], row["coder"]) not in coded
+        assert row["remedy"] == row["effect"] == ""
 
 
 def test_one_coder_gets_no_agreement_sheet(project):

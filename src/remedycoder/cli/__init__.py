@@ -5,7 +5,20 @@ from __future__ import annotations
 import os
 import sys
 
-from remedycoder.cli import codebook, import_, init, status, suggest  # noqa: F401  (registers)
+from remedycoder.cli import (  # noqa: F401  (registers)
+    adjudicate,
+    agreement,
+    code,
+    codebook,
+    doctor,
+    export,
+    import_,
+    import_codings,
+    init,
+    status,
+    suggest,
+    summary,
+)
 from remedycoder.cli.app import app
 
 __all__ = ["app", "main"]

@@ -70,6 +70,7 @@ def read_xlsx(
 ) -> Iterator[Comment]:
     from openpyxl import load_workbook
 
+    _check_workbook_archive(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
@@ -97,12 +98,49 @@ def read_xlsx(
         workbook.close()
 
 
-def _sniff(text: str) -> str:
-    sample = text[:20000]
+MAX_XLSX_BYTES = 4 << 30
+"""An .xlsx (a zip archive) may unpack to at most this much (4 GiB)..."""
+MAX_XLSX_RATIO = 200
+"""...and no part of it to more than this many times its packed size once over 1 MiB."""
+
+
+def _check_workbook_archive(path: Path) -> None:
+    """Refuse a zip bomb before openpyxl unpacks it (a 400 KB file can hold gigabytes)."""
+    import zipfile
+
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl reports an unreadable workbook with its own message
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_XLSX_BYTES or (info.file_size > 1 << 20 and ratio > MAX_XLSX_RATIO):
+            raise ImportFormatError(
+                f"{path}: part `{info.filename}` would unpack to {info.file_size:,} bytes "
+                f"({ratio:,.0f} times its packed size); refused as a possible zip bomb.",
+                "Open and save it in Excel or LibreOffice, or export CSV.",
+            )
+
+
+def _sniff(text: str) -> str:
+    """The delimiter that splits the header row into the most columns (a comma on a tie).
+
+    Only the header is read: csv.Sniffer looks at the comments too and can take a comma file
+    whose texts are full of `;` for a semicolon file.
+    """
+    header = text.split("\n", 1)[0].rstrip("\r")
+    best, most = ",", 1
+    for delimiter in ",;\t|":
+        try:
+            columns = len(next(csv.reader([header], delimiter=delimiter), []))
+        except csv.Error:  # e.g. a stray carriage return: the reader will say where
+            continue
+        if columns > most:
+            best, most = delimiter, columns
+    return best
 
 
 _USUAL = {
@@ -167,9 +205,18 @@ def _row_comment(
     warnings: list[str],
 ) -> Iterator[Comment]:
     record: dict[str, Any] = {}
+    attributes: dict[str, Any] = {}
+    filled = set(mapping.values())
     for name, value in zip(header, row, strict=False):
-        key = mapping.get(name, name)
-        record[key] = value
+        if name in mapping:
+            record[mapping[name]] = value
+        elif name in filled or name == "attributes":
+            # e.g. a column called `text` when --text-col chose another: keep it as data.
+            attributes[name] = value
+        else:
+            record[name] = value
+    if attributes:
+        record["attributes"] = attributes
     text = record.get("text")
     if text is None or str(text).strip() == "":
         warnings.append(f"{where}: empty text; row not imported.")

@@ -34,20 +34,40 @@ def decode_bytes(raw: bytes, path: Path) -> DecodedText:
         )
     try:
         return DecodedText(raw.decode("utf-8-sig"), "utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:
-        text = raw.decode("cp1252")
     except UnicodeDecodeError:
-        line = raw.count(b"\n", 0, utf8_error.start) + 1
-        raise ImportFormatError(
-            f"{path}:{line}: byte {utf8_error.start} is neither UTF-8 nor Windows-1252 text.",
-            "Save the file as UTF-8 and import it again.",
-        ) from None
-    line = raw.count(b"\n", 0, utf8_error.start) + 1
+        pass
+    return _decode_lines(raw, path)
+
+
+def _decode_lines(raw: bytes, path: Path) -> DecodedText:
+    """Line by line: UTF-8 lines stay UTF-8, the others are read as Windows-1252.
+
+    A file pasted together from several sources can mix the two; decoding it whole as cp1252
+    would garble every UTF-8 line ("café" -> "cafÃ©"), so only the lines that need it fall back.
+    """
+    parts: list[str] = []
+    fallback: list[int] = []
+    for number, line in enumerate(raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        try:
+            parts.append(line.decode("utf-8"))
+            continue
+        except UnicodeDecodeError as exc:
+            utf8_error = exc
+        try:
+            parts.append(line.decode("cp1252"))
+        except UnicodeDecodeError:
+            raise ImportFormatError(
+                f"{path}:{number}: byte {utf8_error.start + 1} of the line is neither UTF-8 nor "
+                "Windows-1252 text.",
+                "Save the file as UTF-8 and import it again.",
+            ) from None
+        fallback.append(number)
+    lines = f"line {fallback[0]}"
+    if len(fallback) > 1:
+        lines = f"{len(fallback)} lines, the first is line {fallback[0]}"
     return DecodedText(
-        text,
+        "\n".join(parts),
         "cp1252",
-        f"{path}: not valid UTF-8 (first at line {line}); read it as Windows-1252 (cp1252). "
+        f"{path}: not valid UTF-8 ({lines}); read those lines as Windows-1252 (cp1252). "
         "Check accented letters and curly quotes in the imported text.",
     )

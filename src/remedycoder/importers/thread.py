@@ -56,6 +56,11 @@ def read_thread(path: str | Path, source_name: str | None = None) -> ThreadResul
     result = ThreadResult(source=source, comments=[])
     if decoded.warning:
         result.warnings.append(decoded.warning)
+    if not bullets:
+        result.warnings.append(
+            f"{path}: no comments found: a thread file has one bullet line (• Author) per "
+            "comment. For a table or JSON lines use --format csv or jsonl."
+        )
     stem = _slug(path.stem)
     stack: list[tuple[int, str]] = []
     for bullet in bullets:
