@@ -516,35 +516,61 @@ class Store:
     ) -> tuple[int, int]:
         """Swap in fresh machine suggestions, in one transaction, leaving decided ones alone.
 
-        A suggestion a coder confirmed or rejected stays as it was, and no new suggestion is
-        added for its (comment, remedy). Coders' own codings are never touched. Returns
-        (stored, kept): new suggestions written and decided ones kept.
+        The suggestions are first staged in a temporary table without holding the write lock
+        (computing them is the slow part), then swapped in by one short transaction, so
+        coders working meanwhile are not blocked. A suggestion a coder confirmed or rejected
+        stays as it was, and no new suggestion is added for its (comment, remedy). Coders' own
+        codings are never touched. Returns (stored, kept): suggestions written, decided kept.
         """
+        self._stage_suggestions(suggestions)
+        try:
+            with self.transaction():
+                self._delete_undecided_suggestions(comment_ids)
+                kept = self._conn.execute(
+                    "SELECT COUNT(*) FROM codings WHERE coder = ?", (AUTO_CODER,)
+                ).fetchone()[0]
+                before = self._conn.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
+                cols = ", ".join(_CODING_COLS)
+                self._conn.execute(
+                    f"INSERT INTO codings ({cols}) SELECT {cols} FROM staged_suggestions s "
+                    "WHERE EXISTS (SELECT 1 FROM comments m WHERE m.id = s.comment_id) "
+                    "AND NOT EXISTS (SELECT 1 FROM codings c WHERE c.comment_id = s.comment_id "
+                    "AND c.coder = ? AND c.remedy = s.remedy)",
+                    (AUTO_CODER,),
+                )
+                after = self._conn.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
+        finally:
+            self._conn.execute("DROP TABLE IF EXISTS staged_suggestions")
+        return after - before, kept
+
+    def _stage_suggestions(self, suggestions: Iterable[Coding]) -> None:
+        """Fill a connection-private temporary table; this takes no lock on the store."""
+        self._conn.execute("DROP TABLE IF EXISTS staged_suggestions")
+        self._conn.execute(
+            "CREATE TEMP TABLE staged_suggestions AS SELECT * FROM codings WHERE 0 = 1"
+        )
+        insert = (
+            f"INSERT INTO staged_suggestions ({', '.join(_CODING_COLS)}) "
+            f"VALUES ({','.join('?' * len(_CODING_COLS))})"
+        )
+        for batch in _batched(suggestions, BATCH * 10):
+            self._conn.execute("BEGIN")
+            self._conn.executemany(insert, [_coding_row(c) for c in batch])
+            self._conn.execute("COMMIT")
+
+    def _delete_undecided_suggestions(self, comment_ids: Sequence[str] | None) -> None:
         undecided = (
             "coder = ? AND NOT EXISTS (SELECT 1 FROM codings d WHERE d.suggestion_id = codings.id)"
         )
-        with self.transaction():
-            if comment_ids is None:
-                self._conn.execute(f"DELETE FROM codings WHERE {undecided}", (AUTO_CODER,))
-            else:
-                for batch in _batched(comment_ids, BATCH):
-                    marks = ",".join("?" * len(batch))
-                    self._conn.execute(
-                        f"DELETE FROM codings WHERE {undecided} AND comment_id IN ({marks})",
-                        (AUTO_CODER, *batch),
-                    )
-            taken = {
-                (c, r)
-                for c, r in self._conn.execute(
-                    "SELECT comment_id, remedy FROM codings WHERE coder = ?", (AUTO_CODER,)
-                )
-            }
-            stored = 0
-            for batch in _batched(suggestions, BATCH):
-                fresh = [s for s in batch if (s.comment_id, s.remedy) not in taken]
-                self._insert_codings(fresh)
-                stored += len(fresh)
-        return stored, len(taken)
+        if comment_ids is None:
+            self._conn.execute(f"DELETE FROM codings WHERE {undecided}", (AUTO_CODER,))
+            return
+        for batch in _batched(comment_ids, BATCH):
+            marks = ",".join("?" * len(batch))
+            self._conn.execute(
+                f"DELETE FROM codings WHERE {undecided} AND comment_id IN ({marks})",
+                (AUTO_CODER, *batch),
+            )
 
     def _insert_codings(self, codings: Sequence[Coding]) -> None:
         if not codings:

@@ -4,6 +4,7 @@ equals the same work done one after the other."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
@@ -48,11 +49,17 @@ def test_two_coders_and_suggest_at_once_equal_a_serial_run(tmp_path):
     together = prepared(tmp_path / "together", tmp_path)
     serial = prepared(tmp_path / "serial", tmp_path)
 
+    go = tmp_path / "go"
     processes = {
-        "suggest": spawn("-m", "remedycoder", "--project", str(together.root), "suggest"),
-        "ann": spawn(str(WORKER), str(together.root), "ann", str(PER_CODER)),
-        "bob": spawn(str(WORKER), str(together.root), "bob", str(PER_CODER)),
+        "ann": spawn(str(WORKER), str(together.root), "ann", str(PER_CODER), str(go)),
+        "bob": spawn(str(WORKER), str(together.root), "bob", str(PER_CODER), str(go)),
     }
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"go.{c}.ready").exists() for c in ("ann", "bob")):
+        assert time.monotonic() < deadline, "coders did not start"
+        time.sleep(0.01)
+    go.touch()  # both coders start together, with suggest
+    processes["suggest"] = spawn("-m", "remedycoder", "--project", str(together.root), "suggest")
     results = {name: p.communicate(timeout=120) for name, p in processes.items()}
     for name, process in processes.items():
         out, err = results[name]
