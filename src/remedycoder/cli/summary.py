@@ -14,6 +14,9 @@ from remedycoder.cli.export import _shown, command_line, split_coders, writing
 if TYPE_CHECKING:
     import pandas as pd
 
+SUMMARY_FIELDS = ("comment_id", "remedy", "effect", "coder", "status")
+"""All the summary reads of a coding."""
+
 
 @app.command()
 def summary(
@@ -54,8 +57,8 @@ def summary(
     project = open_project(ctx)
     coders = split_coders(coder)
     table = build_summary(
-        project.store.iter_comments(),
-        project.store.iter_codings(),
+        project.authors_frame(),
+        project.codings_frame(SUMMARY_FIELDS),
         project.codebook,
         coders=coders,
         include_suggestions=include_suggestions,
