@@ -132,6 +132,12 @@ class ItemList(OptionList):
             self.highlighted = min(highlighted or 0, len(lines) - 1)
 
 
+def _clip(quote: str, size: int = 70) -> str:
+    """One calm line per item: the full evidence is highlighted in the comment above."""
+    quote = " ".join(quote.split())
+    return quote if len(quote) <= size else quote[: size - 1].rstrip() + "…"
+
+
 def item_line(item: Item, codebook: Codebook, colors: dict[str, str]) -> Text:
     """`■ Caffeine → Partial  ✓ confirmed  "Coffee"` with the remedy's colour."""
     remedy = codebook.remedy(item.remedy)
@@ -145,7 +151,7 @@ def item_line(item: Item, codebook: Codebook, colors: dict[str, str]) -> Text:
         style="dim" if item.status == "suggested" else "",
     )
     if item.coding.quote:
-        line.append(f'   "{item.coding.quote}"', style="italic")
+        line.append(f'   "{_clip(item.coding.quote)}"', style="italic")
     if item.decision is not None and item.decision.note:
         line.append(f"   note: {item.decision.note}", style="dim")
     if item.status == "rejected":
