@@ -100,11 +100,21 @@ def test_workbook_has_the_sheets_in_order(workbook_path):
 
 
 def test_agreement_sheet_only_when_a_table_is_given(tmp_path):
-    table = pd.DataFrame({"variable": ["zinc"], "kappa": [0.5], "alpha": [None], "n": [4]})
+    table = pd.DataFrame(
+        {
+            "variable": ["zinc", "iron"],
+            "kappa": [0.5, float("nan")],
+            "alpha": [0.4, None],
+            "n": [4, 4],
+        }
+    )
     path = export(tmp_path, "xlsx", agreement=table)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [*SHEETS[:-1], "Agreement", "About"]
-    assert records(book["Agreement"]) == [{"variable": "zinc", "kappa": 0.5, "alpha": None, "n": 4}]
+    assert records(book["Agreement"]) == [  # undefined statistics read n/a, never blank or 1.0
+        {"variable": "zinc", "kappa": 0.5, "alpha": 0.4, "n": 4},
+        {"variable": "iron", "kappa": "n/a", "alpha": "n/a", "n": 4},
+    ]
 
 
 def test_no_formula_anywhere_in_the_workbook(workbook_path):

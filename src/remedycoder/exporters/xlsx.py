@@ -322,7 +322,11 @@ def _remedy_fills(codebook: Codebook) -> dict:
 
 def _agreement_sheet(writer: SheetWriter, agreement: pd.DataFrame) -> None:
     """The agreement table as given (index written as columns when it carries names)."""
-    table = agreement.reset_index() if any(agreement.index.names) else agreement
+    table = agreement.reset_index() if any(agreement.index.names) else agreement.copy()
+    for name in table.columns:  # undefined statistics (a code nobody used) read "n/a"
+        column = table[name]
+        if pd.api.types.is_float_dtype(column) and column.isna().any():
+            table[name] = column.astype(object).where(column.notna(), "n/a")
     columns = [Column(str(name), _kind(table[name])) for name in table.columns]
     sample = list(_take(frame_rows(table), 50))
     writer.write("Agreement", columns, frame_rows(table), len(table), sample=sample)
