@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from coding_helpers import make_project
 from remedycoder.adjudicate import (
+    Adjudication,
     agreed_codings,
     decided,
     options,
@@ -120,3 +122,60 @@ def test_decided_and_pending_read_the_event_log():
     assert decided(events) == {("c1", "tea")}
     assert decided(events, "gold") == set()
     assert pending(found, decided(events)) == [found[1]]
+
+
+# --- the adjudicator's pass over a store -------------------------------------------------------
+
+
+@pytest.fixture
+def adjudication(tmp_path):
+    """c1: A and B differ on triptans and on caffeine; c2: only A coded caffeine."""
+    project = make_project(tmp_path / "proj")
+    store = project.store
+    for cid in ("c1", "c2"):
+        store.set_reviewed(cid, "A")
+        store.set_reviewed(cid, "B")
+    store.put_codings(
+        [
+            coding("c1", "triptans", "A", "helped"),
+            coding("c1", "triptans", "B", "partial"),
+            coding("c1", "caffeine", "A", "helped"),
+            coding("c2", "caffeine", "A", "partial"),
+        ]
+    )
+    yield Adjudication.open(store, project.codebook, ["A", "B"], adjudicator="carol")
+    project.close()
+
+
+def test_a_comment_is_reviewed_by_the_consensus_once_all_its_disagreements_are_decided(
+    adjudication,
+):
+    store = adjudication.store
+    assert [(d.comment_id, d.remedy) for d in adjudication.pending] == [
+        ("c1", "triptans"),
+        ("c1", "caffeine"),
+        ("c2", "caffeine"),
+    ]
+    adjudication.choose("B")
+    assert not store.is_reviewed("c1", "consensus")
+    assert adjudication.skip() and adjudication.current.comment_id == "c2"
+    adjudication.choose("neither")
+    assert store.is_reviewed("c2", "consensus")
+    assert adjudication.current is None
+    assert str(adjudication.progress()) == "2 of 3 decided"
+    assert adjudication.previous() and adjudication.previous()
+    adjudication.choose("A")
+    assert store.is_reviewed("c1", "consensus")
+    assert adjudication.current is None  # c2 was decided already: past the end
+
+
+def test_choosing_past_the_end_is_an_input_error(adjudication):
+    while adjudication.skip():
+        pass
+    with pytest.raises(InputError, match="Nothing to decide here"):
+        adjudication.choose("A")
+
+
+def test_the_adjudicator_needs_a_usable_name(adjudication):
+    with pytest.raises(InputError, match="--coder 'auto': not a usable coder name"):
+        Adjudication.open(adjudication.store, None, ["A", "B"], adjudicator="auto")

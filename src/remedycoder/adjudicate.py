@@ -6,6 +6,9 @@ codings, what to remove of an earlier decision, and the events recording who dec
 the coders agreed, `agreed_codings` copies their codings to the consensus coder, so the
 consensus is a complete set. Consensus coding ids are uuid5 of the source coding, so deciding
 the same way twice stores nothing new.
+
+`Adjudication` is the pass both UIs (the TUI and `--plain`) drive: it seeds the agreed
+codings, lists what is left to decide, and stores each choice with its events at once.
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from remedycoder.agreement import Disagreement
+from remedycoder.agreement import Disagreement, compute_agreement
 from remedycoder.errors import InputError
-from remedycoder.models import Coding, Event, utcnow
+from remedycoder.models import AUTO_CODER, Codebook, Coding, Comment, Event, utcnow
+
+if TYPE_CHECKING:
+    from remedycoder.store import Store
 
 CONSENSUS = "consensus"
 ALL = "both"
@@ -151,6 +158,216 @@ def pending(
     disagreements: Iterable[Disagreement], done: set[tuple[str, str]]
 ) -> list[Disagreement]:
     return [d for d in disagreements if (d.comment_id, d.remedy) not in done]
+
+
+def check_consensus(consensus: str, coders: Sequence[str]) -> None:
+    """The consensus coder must be a name of its own: not a compared coder, not `auto`."""
+    if consensus in coders or consensus == AUTO_CODER or not consensus.strip():
+        raise InputError(
+            f"--as {consensus}: the consensus must be a coder name of its own, not one of the "
+            f"coders compared or `{AUTO_CODER}`.",
+            "Example: --as consensus",
+        )
+
+
+# --- the adjudicator's pass --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdjudicationProgress:
+    """How far this pass is: `decided` of the `total` disagreements in it."""
+
+    decided: int
+    total: int
+    position: int
+    disagreements: int  # between the coders, including those decided in earlier passes
+
+    @property
+    def left(self) -> int:
+        return self.total - self.decided
+
+    def __str__(self) -> str:
+        return f"{self.decided} of {self.total} decided"
+
+
+@dataclass
+class Adjudication:
+    """One adjudicator's pass through the coders' disagreements. Build with `open`.
+
+    `pending` are the disagreements of this pass (those not decided before; all with
+    `redo`), `current` the one shown. Each `choose` is stored at once, in one transaction
+    with its events, so quitting at any point keeps every decision made; opening again
+    continues with what is left.
+    """
+
+    store: Store
+    codebook: Codebook | None
+    coders: tuple[str, ...]
+    consensus: str
+    adjudicator: str
+    disagreements: list[Disagreement]
+    pending: list[Disagreement]
+    seeded: int = 0
+    """Agreed codings copied to the consensus coder when the pass was opened."""
+    position: int = 0
+    _choices: dict[tuple[str, str], str] = field(init=False, default_factory=dict)
+    _settled: set[tuple[str, str]] = field(init=False, default_factory=set)
+    """Decided in this pass or an earlier one (from the event log)."""
+
+    @classmethod
+    def open(
+        cls,
+        store: Store,
+        codebook: Codebook | None,
+        coders: Sequence[str],
+        *,
+        consensus: str = CONSENSUS,
+        adjudicator: str,
+        redo: bool = False,
+    ) -> Adjudication:
+        """Compare the coders, copy what they agree on to `consensus`, list what is left."""
+        check_consensus(consensus, coders)
+        if not adjudicator.strip() or adjudicator == AUTO_CODER:
+            raise InputError(
+                f"--coder {adjudicator!r}: not a usable coder name.", "Give your name."
+            )
+        codings = {c: store.codings(coders=[c], statuses=["confirmed"]) for c in coders}
+        reviewed = {c: store.reviewed(c) for c in coders}
+        found = compute_agreement(codings, reviewed, codebook, coders).disagreements
+        settled = decided(store.events(), consensus)
+        todo = list(found) if redo else pending(found, settled)
+        adjudication = cls(store, codebook, tuple(coders), consensus, adjudicator, found, todo)
+        adjudication._settled = settled
+        adjudication.seeded = adjudication._seed_agreed(codings, reviewed)
+        return adjudication
+
+    # -- where we are -----------------------------------------------------------------------
+
+    @property
+    def current(self) -> Disagreement | None:
+        """The disagreement shown; None past the end of the pass."""
+        return self.pending[self.position] if self.position < len(self.pending) else None
+
+    def progress(self) -> AdjudicationProgress:
+        return AdjudicationProgress(
+            len(self._choices), len(self.pending), self.position, len(self.disagreements)
+        )
+
+    def comment(self, disagreement: Disagreement) -> Comment | None:
+        return self.store.get_comment(disagreement.comment_id)
+
+    def choice_for(self, disagreement: Disagreement) -> str | None:
+        """What was chosen for it in this pass, if anything."""
+        return self._choices.get(_key(disagreement))
+
+    # -- moving -----------------------------------------------------------------------------
+
+    def next(self) -> bool:
+        """Move on one (decided or not); False when already past the end."""
+        if self.position >= len(self.pending):
+            return False
+        self.position += 1
+        return True
+
+    def skip(self) -> bool:
+        """Leave the current disagreement undecided and move on (it stays for the next pass)."""
+        return self.next()
+
+    def previous(self) -> bool:
+        """Go back one (its decision stays until another choice replaces it)."""
+        if self.position == 0:
+            return False
+        self.position -= 1
+        return True
+
+    # -- deciding ---------------------------------------------------------------------------
+
+    def choose(self, choice: str) -> Resolution:
+        """Store `choice` (a coder's name, `both` or `neither`) for the current disagreement,
+        then move to the next one not decided in this pass.
+
+        The comment counts as reviewed by the consensus coder once all its disagreements
+        are decided.
+        """
+        disagreement = self.current
+        if disagreement is None:
+            raise InputError("Nothing to decide here: this is past the last disagreement.")
+        existing = [
+            c
+            for c in self.store.codings(coders=[self.consensus], comment_id=disagreement.comment_id)
+            if c.remedy == disagreement.remedy
+        ]
+        resolution = resolve(
+            disagreement,
+            choice,
+            consensus=self.consensus,
+            adjudicator=self.adjudicator,
+            existing=existing,
+        )
+        settled = self._settled | {_key(disagreement)}
+        with self.store.transaction():
+            for coding in resolution.remove:
+                self.store.delete_coding(coding.id)
+            self.store.put_codings(resolution.add)
+            for event in resolution.events:
+                self.store.append_event(event)
+            if self._comment_settled(disagreement.comment_id, settled):
+                self._mark_reviewed(disagreement.comment_id)
+        self._settled = settled
+        self._choices[_key(disagreement)] = choice
+        self.position = self._next_undecided(self.position + 1)
+        return resolution
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _seed_agreed(
+        self, codings: Mapping[str, list[Coding]], reviewed: Mapping[str, set[str]]
+    ) -> int:
+        """Copy agreed codings to the consensus coder; mark comments with nothing to settle."""
+        units = set.intersection(*(reviewed[c] for c in self.coders))
+        seeds = agreed_codings(
+            codings, units, self.coders, consensus=self.consensus, adjudicator=self.adjudicator
+        )
+        fresh = [s for s in seeds if self.store.get_coding(s.id) is None]
+        open_comments = {d.comment_id for d in self.disagreements}
+        with self.store.transaction():
+            self.store.put_codings(fresh)
+            for seed in fresh:
+                self.store.append_event(
+                    Event(
+                        coder=self.adjudicator,
+                        action="adjudicate",
+                        comment_id=seed.comment_id,
+                        coding_id=seed.id,
+                        after=seed.model_dump(mode="json"),
+                        detail=f"{self.consensus}/{seed.remedy}: agreed",
+                    )
+                )
+            for comment_id in sorted(units - open_comments):
+                self._mark_reviewed(comment_id)
+        return len(fresh)
+
+    def _comment_settled(self, comment_id: str, settled: set[tuple[str, str]]) -> bool:
+        return all(_key(d) in settled for d in self.disagreements if d.comment_id == comment_id)
+
+    def _mark_reviewed(self, comment_id: str) -> None:
+        if not self.store.is_reviewed(comment_id, self.consensus):
+            self.store.set_reviewed(comment_id, self.consensus)
+
+    def _next_undecided(self, start: int) -> int:
+        """The first position from `start` not decided in this pass; past the end if none."""
+        return next(
+            (
+                i
+                for i in range(start, len(self.pending))
+                if _key(self.pending[i]) not in self._choices
+            ),
+            len(self.pending),
+        )
+
+
+def _key(disagreement: Disagreement) -> tuple[str, str]:
+    return disagreement.comment_id, disagreement.remedy
 
 
 # --- helpers -----------------------------------------------------------------------------------

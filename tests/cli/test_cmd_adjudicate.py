@@ -1,4 +1,4 @@
-"""`remedycoder adjudicate --plain`: piped choices become consensus codings, logged."""
+"""`remedycoder adjudicate`: piped choices (--plain) become consensus codings, logged."""
 
 from __future__ import annotations
 
@@ -91,3 +91,14 @@ def test_consensus_name_must_differ_from_the_coders(project: Project):
     result = adjudicate(project, "", "--as", "alice")
     assert result.exit_code == 2
     assert "Error: --as alice: the consensus must be a coder name of its own" in result.stderr
+
+
+def test_without_a_terminal_it_says_to_use_plain(project: Project):
+    args = ["--project", str(project.root), "adjudicate", "--coders", "alice,bob"]
+    result = CliRunner().invoke(app, args, input="1\n")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: stdin/stdout is not a terminal; use --plain\n"
+        "Example: remedycoder adjudicate --coders alice,bob --plain < choices.txt\n"
+    )
+    assert consensus(project) == []

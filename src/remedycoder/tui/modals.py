@@ -1,4 +1,4 @@
-"""Dialogs over the coding screen: the remedy picker, a note, and help."""
+"""Dialogs over the coding screen: the remedy picker, a note, and help (also adjudication's)."""
 
 from __future__ import annotations
 
@@ -100,29 +100,33 @@ class NoteInput(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+CODING_NOTES = (
+    "Up/Down choose a suggestion; Enter shows why it was suggested.\n"
+    "Select text in the comment (Tab to it, shift+arrows or the mouse) to use it as "
+    "evidence for a, + or a remedy hotkey.\nEvery decision is saved at once; n marks "
+    "the comment reviewed even when there is nothing to code."
+)
+
+
 class HelpScreen(ModalScreen[None]):
-    """The keys in use (including the codebook's hotkeys); any of Escape, ? or q closes it."""
+    """The keys in use (including the codebook's hotkeys) and `notes` on how the screen works;
+    any of Escape, ? or q closes it."""
 
     BINDINGS = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close"),
     ]
 
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str]], notes: str = CODING_NOTES) -> None:
         super().__init__()
         self._rows = rows
+        self._notes = notes
 
     def compose(self) -> ComposeResult:
         text = Text("Keys\n\n", style="bold")
         for key, description in self._rows:
             text.append(f"{key:>12}  ", style="bold")
             text.append(f"{description}\n")
-        text.append(
-            "\nUp/Down choose a suggestion; Enter shows why it was suggested.\n"
-            "Select text in the comment (Tab to it, shift+arrows or the mouse) to use it as "
-            "evidence for a, + or a remedy hotkey.\nEvery decision is saved at once; n marks "
-            "the comment reviewed even when there is nothing to code.",
-            style="dim",
-        )
+        text.append(f"\n{self._notes}", style="dim")
         with Vertical(id="dialog"):
             yield Static(text, id="help-text")
 

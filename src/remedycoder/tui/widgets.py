@@ -45,6 +45,11 @@ class CommentText(TextArea):
         super().__init__(read_only=True, soft_wrap=True, show_line_numbers=False, **kwargs)
 
     def on_mount(self) -> None:
+        self.register_theme(TextAreaTheme(name="remedycoder", syntax_styles=self.mark_styles()))
+        self.theme = "remedycoder"
+
+    def mark_styles(self) -> dict[str, Style]:
+        """The style of each mark name: remedy evidence filled, effect cues underlined."""
         styles = {
             f"remedy.{k}": Style(color="white", bgcolor=v, bold=True)
             for k, v in self._colors.items()
@@ -55,8 +60,7 @@ class CommentText(TextArea):
                 for k, v in self._colors.items()
             }
         )
-        self.register_theme(TextAreaTheme(name="remedycoder", syntax_styles=styles))
-        self.theme = "remedycoder"
+        return styles
 
     def show(self, text: str, marks: list[tuple[int, int, str]]) -> None:
         """Show a comment's text with (start, end, style name) marks."""
