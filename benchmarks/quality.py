@@ -1,6 +1,11 @@
 """Suggestion quality against hand-coded gold: remedy precision/recall/F1, effect accuracy.
 
 Usage: python benchmarks/quality.py [--codebook codebook.yaml] [--verbose]
+       python benchmarks/quality.py --gold GOLD.jsonl [--corpus CORPUS.jsonl] [--name NAME]
+
+Without --gold it scores the bundled thread and the own phrasings. With --gold it scores only
+that file: its rows' "text", or the text of the --corpus row with the same "id" (corpus rows:
+{"id", "text", ...}), so a corpus of others' text can stay outside the repository.
 
 Gold rows: {"id", "author", "prefix" (thread) or "text" (own phrasings), "remedies": [{"remedy",
 "effects": [acceptable...], "optional"}]}. An optional remedy is neither rewarded nor missed
@@ -83,6 +88,18 @@ def own_pairs(gold: list[dict]) -> list[tuple[Comment, dict]]:
     return [(Comment(id=row["id"], text=row["text"]), row) for row in gold]
 
 
+def corpus_pairs(gold: list[dict], corpus: Path | None) -> list[tuple[Comment, dict]]:
+    """Gold rows paired with their text: from --corpus by id, else the row's own "text"."""
+    texts = {row["id"]: row["text"] for row in load_gold(corpus)} if corpus else {}
+    pairs = []
+    for row in gold:
+        text = texts.get(row["id"], row.get("text"))
+        if text is None:
+            raise SystemExit(f"no text for gold row {row['id']}")
+        pairs.append((Comment(id=row["id"], text=text), row))
+    return pairs
+
+
 def score(suggester: Suggester, pairs: list[tuple[Comment, dict]]) -> Score:
     result = Score()
     for comment, row in pairs:
@@ -126,8 +143,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--codebook", default=str(ROOT / "codebook.yaml"))
     parser.add_argument("--verbose", "-v", action="store_true", help="List every mistake.")
+    parser.add_argument("--gold", type=Path, help="Score only this gold file.")
+    parser.add_argument("--corpus", type=Path, help="Texts for --gold rows, by id.")
+    parser.add_argument("--name", default=None, help="Label for the --gold report line.")
     args = parser.parse_args()
     suggester = Suggester(load_codebook(args.codebook))
+    if args.gold:
+        pairs = corpus_pairs(load_gold(args.gold), args.corpus)
+        report(args.name or args.gold.stem, score(suggester, pairs), args.verbose)
+        return
     thread = score(suggester, match_thread(load_gold(THREAD_GOLD), thread_comments()))
     report("bundled thread", thread, args.verbose)
     if OWN_GOLD.exists():

@@ -293,6 +293,58 @@ def test_purpose_is_not_an_outcome(suggester):
     assert effects(suggester, text) == {"diphenhydramine": "not_stated"}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cue about stopping that came before: what the drug did, not what stopping did
+        (
+            "Years of augmentation later, my neurologist tapered me off pramipexole.",
+            {"pramipexole": "worsened"},
+        ),
+        ("My legs settled down after I quit Benadryl.", {"diphenhydramine": "worsened"}),
+        # a cue before two remedies in different clauses belongs to the nearer one
+        (
+            "After a year of augmentation I came off Requip and now take gabapentin.",
+            {"ropinirole": "worsened", "gabapentin": "not_stated"},
+        ),
+        # ... and a cue after them to the nearer one when a new clause comes between
+        (
+            "Keep up the magnesium, watch your intake of sugar, as sugar will worsen it.",
+            {"magnesium": "not_stated", "refined_carbs": "worsened"},
+        ),
+        # a list still shares its cue
+        (
+            "Massaging the calves, walking around, or a hot shower gives only temporary relief.",
+            {"massage": "partial", "exercise": "partial", "hot_bath": "partial"},
+        ),
+    ],
+)
+def test_a_cue_belongs_to_the_nearest_clause(suggester, text, expected):
+    assert effects(suggester, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("Within a week of the iron tablets I could finally sit still in the evenings.", "helped"),
+        ("I can't fall asleep without my heating pad these days.", "helped"),
+        ("Requip did great until I had to keep upping the dose.", "partial"),
+        ("Gabapentin isn't working as well as it used to.", "partial"),
+        ("Two nights on gabapentin: no RLS at all.", "helped"),
+        ("Stretching might relieve it for some people.", "not_stated"),
+        ("Coffee keeps me from sleeping, every time.", "worsened"),
+    ],
+)
+def test_everyday_phrasings_of_an_outcome(suggester, text, effect):
+    (suggestion,) = suggester.suggest(Comment(id="c1", text=text))
+    assert suggestion.effect == effect, suggestion.reason
+
+
+def test_side_effects_are_not_a_worse_rls(suggester):
+    text = "Pregabalin has worse side effects than ropinirole ever did."
+    assert "worsened" not in effects(suggester, text).values()
+
+
 # ---------------------------------------------------------------- codings
 
 

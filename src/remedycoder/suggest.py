@@ -4,11 +4,13 @@ Everything comes from the codebook; nothing here knows a condition or a remedy. 
 on a normalised copy of the text of the same length (lower case, accents, curly quotes and
 dashes folded), so positions index the original text.
 
-* Terms: a per-run cache says for each word whether a term may start there; at those places
-  one trie-shaped regex of every term, misspelling and glob takes the longest match, word-
-  bounded. Unlisted misspellings: rapidfuzz on the other long words, with guards (length,
-  same first letter, edit bound, stoplist), cached per word. Then exclusions, avoidance
-  ('quit X' -> the code whose `avoidance_of` is X), discontinuation and head words.
+* Words: each distinct word is classified once per run (set lookups after that): whether a
+  term may start with it, its fuzzy hit, whether a filler, avoidance or discontinuation phrase
+  may begin with it. Those regexes then only run where such a word stands.
+* Terms: at the places a term may start, one trie-shaped regex of every term, misspelling and
+  glob takes the longest match, word-bounded. Unlisted misspellings: rapidfuzz on the other
+  long words, with guards (length, same first letter, edit bound, stoplist). Then exclusions,
+  avoidance ('quit X' -> the code whose `avoidance_of` is X), discontinuation and head words.
 * Effects: one trie regex of every cue (fillers such as 'basically' blanked first). A mention
   takes the nearest cue after it in its sentence (unless a contrast word hands that cue to a
   later remedy), else the nearest one before it, else the first one of the next sentence when
@@ -23,8 +25,8 @@ import hashlib
 import re
 import unicodedata
 import uuid
-from bisect import bisect_right
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,6 +36,7 @@ from rapidfuzz.distance import Levenshtein
 from remedycoder.models import AUTO_CODER, Codebook, Coding, Comment, Span, utcnow
 
 _NAMESPACE = uuid.UUID("6f1c1b52-5d0e-4f43-9d51-3a4d1c1e9a27")
+_NAMESPACE_SHA1 = hashlib.sha1(_NAMESPACE.bytes)
 _SEP, _GLOB, _NUM, _SYMPTOM = "\x00", "\x01", "\x02", "\x03"
 _NUMBER_WORD = (
     r"(?:\d+(?:[.,]\d+)?|a few|a couple(?: of)?|several|one|two|three|four|five|six|seven|"
@@ -45,12 +48,23 @@ _PIECES = {
     _NUM: rf"{_NUMBER_WORD}(?:\s*(?:-|to|or)\s*{_NUMBER_WORD})?",
 }
 _SPLIT_WORDS = re.compile(r"[\s\-]+")
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\)\]\u2019\u201d]*\s+|\n\s*|\)\s+(?=[A-Z])")
+# `[.!?\u2026]+[\"'\)\]\u2019\u201d]*\s+|\n\s*|\)\s+(?=[A-Z])`, written to begin with one
+# character class so that the regex engine skips ahead to those characters (3x faster).
+_SENTENCE_END = re.compile(
+    r"[.!?\u2026\n)]"
+    r"(?:(?<=[.!?\u2026])[.!?\u2026]*[\"'\)\]\u2019\u201d]*\s+|(?<=\n)\s*|(?<=\))\s+(?=[A-Z]))"
+)
 _TOKEN = re.compile(r"[\w']+|[^\w\s]")
 _PUNCT_STOP = frozenset(',;:()[]\u2014\u2013-.!?"')
 _WINDOW_CHARS = 220
+_AFTER = re.compile(r"\b(?:after|since|when|once|by)\b")
 _CACHE_LIMIT = 500_000
 _COMBINE = ("worsened", "partial")
+# The words a `<n>` can begin with (see _NUMBER_WORD; 'oneto' is 'one to' run together).
+_NUM_LEADS = (
+    r"\d|(?:a|an|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|ninety)(?:\Z|to|or)"
+)
 
 
 def _fold_table() -> dict[int, str]:
@@ -235,6 +249,7 @@ class Suggester:
         self._compile_cues()
         self._compile_fillers()
         self._compile_rules()
+        self._compile_words()
 
     # ------------------------------------------------------------------ compile
 
@@ -253,6 +268,7 @@ class Suggester:
                 exclude_keys.append(_key(phrase))
                 self._excludes.setdefault(_canonical(exclude_keys[-1]), set()).add(code.id)
         self._exclude_re = _bounded(sorted(set(exclude_keys))) if exclude_keys else None
+        self._exclude_keys = exclude_keys
         self._excluded_codes = {c for codes in self._excludes.values() for c in codes}
         self._exclude_reach = max((len(k) for k in exclude_keys), default=0) + 4
         self._index_terms()
@@ -333,6 +349,7 @@ class Suggester:
             _key(f) for f in self.rules.fillers if f.strip() and normalise(f) not in cue_words
         ]
         self._filler_re = _bounded(fillers) if fillers else None
+        self._filler_keys = fillers
 
     def _compile_rules(self) -> None:
         rules = self.rules
@@ -345,33 +362,95 @@ class Suggester:
         cues = [_key(c) for c in rules.avoidance_cues]
         self._avoid_code = avoid if cues else {}
         self._avoid_re = _reaching(cues, rules.avoidance_window) if avoid else None
+        self._avoid_keys = cues
         stops = [_key(c) for c in rules.discontinuation_cues]
         self._stop_re = _reaching(stops, rules.negation_window) if rules.discontinued else None
+        self._stop_keys = stops
         reasons = [_key(r) for r in rules.reasons]
         self._reason_re = _bounded(reasons) if reasons else None
         self._labels = self._lookup_choices()
+
+    def _compile_words(self) -> None:
+        """Per-word classes, filled as words are first seen: the words a term may start with
+        (alone, or given a next word), fuzzy hits, and the words a cue, filler, avoidance or
+        discontinuation phrase may begin with. Their regexes are then only tried where such a
+        word stands (None: a phrase may begin otherwise, so everywhere)."""
+        self._known: set[str] = set()
+        self._alone: set[str] = set()
+        self._conditional: dict[str, set[str]] = {}
+        self._conditional_words: set[str] = set()
+        self._fuzzy_hits: dict[str, tuple[str, str, float]] = {}
+        self._fuzzy_words: set[str] = set()
+        self._leads: list[tuple[re.Pattern[str], set[str]]] = []
+        self._filler_words = self._lead_class(self._filler_keys)
+        self._avoid_words = self._lead_class(self._avoid_keys)
+        self._stop_words = self._lead_class(self._stop_keys)
+        self._exclude_words = self._lead_class(self._exclude_keys)
+
+    def _lead_class(self, keys: list[str]) -> set[str] | None:
+        leads = _lead_words(keys)
+        if leads is None:
+            return None
+        words: set[str] = set()
+        self._leads.append((re.compile("|".join(sorted(leads)) or "(?!)"), words))
+        return words
+
+    def _classify(self, new: set[str]) -> None:
+        """Put words seen for the first time in their classes."""
+        if len(self._known) + len(new) > _CACHE_LIMIT:
+            for cache in (self._known, self._alone, self._conditional, self._conditional_words):
+                cache.clear()
+            for cache in (self._fuzzy_hits, self._fuzzy_words, *(w for _, w in self._leads)):
+                cache.clear()
+        for word in new:
+            nexts = self._word_nexts(word)
+            if nexts is True:
+                self._alone.add(word)
+            elif nexts:
+                self._conditional[word] = nexts
+                self._conditional_words.add(word)
+            else:
+                hit = self._fuzzy_word(word)
+                if hit is not None:
+                    self._fuzzy_hits[word] = hit
+                    self._fuzzy_words.add(word)
+            for lead, words in self._leads:
+                if lead.match(word):
+                    words.add(word)
+        self._known |= new
+
+    @staticmethod
+    def _starting(lead_words: set[str] | None, words: _Words) -> list[int] | None:
+        """Sorted places where a word of `lead_words` stands (None: unknown, try everywhere)."""
+        if lead_words is None:
+            return None
+        return words.places_of(words.set & lead_words)
 
     # ------------------------------------------------------------------ mentions
 
     def find_mentions(self, text: str) -> list[Mention]:
         """Every remedy mention in `text`, in order, after exclusions and avoidance."""
-        return self._mentions(text, normalise(text))
+        norm = normalise(text)
+        return self._mentions(text, norm, _Words(norm))
 
-    def _mentions(self, raw: str, norm: str) -> list[Mention]:
-        starts, fuzzy = self._scan_words(norm)
+    def _mentions(self, raw: str, norm: str, words: _Words) -> list[Mention]:
+        starts, fuzzy = self._scan_words(words)
         if not starts and not fuzzy:
             return []
-        found = self._exact_mentions(raw, norm, starts)
+        found = self._exact_mentions(raw, norm, words.places_of(starts))
         if fuzzy:
-            found += self._fuzzy_mentions(raw, norm, fuzzy, found)
+            found += self._fuzzy_mentions(raw, words, fuzzy, found)
             found.sort(key=lambda m: m.start)
             found = self._merge_compounds(found, raw)
         if self._excluded_codes and any(m.remedy in self._excluded_codes for m in found):
-            found = self._drop_excluded(found, norm)
+            found = self._drop_excluded(found, norm, words)
+        avoids = self._starting(self._avoid_words, words) if self._avoid_code else None
+        stops = self._starting(self._stop_words, words) if self._stop_re is not None else None
         for mention in found:
             if mention.remedy in self._avoid_code:
-                self._avoidance(mention, norm)
-            elif self._stop_re is not None:
+                if _near(avoids, mention.start, norm):
+                    self._avoidance(mention, norm)
+            elif self._stop_re is not None and _near(stops, mention.start, norm):
                 mention.stopped_by = self._cue_before(self._stop_re, mention, norm)
         if self._heads_possible(found):
             self._resolve_heads(found, norm)
@@ -382,39 +461,30 @@ class Suggester:
             m.how == "exact" and m.text.lower() in self._heads for m in found
         )
 
-    def _scan_words(self, norm: str) -> tuple[list[str], dict[str, tuple[str, str, float]]]:
+    def _scan_words(self, words: _Words) -> tuple[list[str], dict[str, tuple[str, str, float]]]:
         """Words that may start a term here, and words that fuzzily match one (cached)."""
-        starts: list[str] = []
-        fuzzy: dict[str, tuple[str, str, float]] = {}
-        cache = self._word_cache
-        words = set(_WORD.findall(norm))
-        for word in words:
-            info = cache.get(word)
-            if info is None:
-                info = self._word_info(word)
-            nexts, hit = info
-            if nexts is True or (nexts and not nexts.isdisjoint(words)):
+        present = words.set
+        new = present - self._known
+        if new:
+            self._classify(new)
+        starts = list(present & self._alone)
+        for word in present & self._conditional_words:
+            if not self._conditional[word].isdisjoint(present):
                 starts.append(word)
-            elif hit is not None:
-                fuzzy[word] = hit
+        fuzzy = {word: self._fuzzy_hits[word] for word in present & self._fuzzy_words}
         return starts, fuzzy
 
-    def _word_info(self, word: str) -> tuple[bool | set[str], tuple[str, str, float] | None]:
-        """(True: may start a term alone, or the words that must follow; fuzzy hit or None)."""
+    def _word_nexts(self, word: str) -> bool | set[str]:
+        """True: may start a term alone; else the words that must follow it, or False."""
         nexts: bool | set[str] = False
         if word in self._start_words:
             nexts = self._start_words[word] or True
         if any(word.startswith(g) for g in self._glob_words):
             nexts = True
-        info = (nexts, None if nexts else self._fuzzy_word(word))
-        if len(self._word_cache) >= _CACHE_LIMIT:
-            self._word_cache.clear()
-        self._word_cache[word] = info
-        return info
+        return nexts
 
-    def _exact_mentions(self, raw: str, norm: str, starts: list[str]) -> list[Mention]:
-        """Longest term match at each place a start word occurs, left to right."""
-        positions = sorted(p for word in starts for p in _occurrences(norm, word))
+    def _exact_mentions(self, raw: str, norm: str, positions: list[int]) -> list[Mention]:
+        """Longest term match at each place a start word occurs (sorted), left to right."""
         found: list[Mention] = []
         end = -1
         for pos in positions:
@@ -464,12 +534,12 @@ class Suggester:
         return hit
 
     def _fuzzy_mentions(
-        self, raw: str, norm: str, hits: dict[str, tuple[str, str, float]], exact: list[Mention]
+        self, raw: str, words: _Words, hits: dict[str, tuple[str, str, float]], exact: list[Mention]
     ) -> list[Mention]:
         taken = [(m.start, m.end) for m in exact]
         out = []
         for word, (code_id, term, score) in hits.items():
-            for pos in _occurrences(norm, word):
+            for pos in words.places(word):
                 end = pos + len(word)
                 if not any(s < end and pos < e for s, e in taken):
                     out.append(Mention(code_id, pos, end, raw[pos:end], "fuzzy", term, score))
@@ -517,13 +587,15 @@ class Suggester:
             out.append(mention)
         return out
 
-    def _drop_excluded(self, found: list[Mention], norm: str) -> list[Mention]:
+    def _drop_excluded(self, found: list[Mention], norm: str, words: _Words) -> list[Mention]:
+        places = self._starting(self._exclude_words, words)
+        reach = self._exclude_reach
         spans = [
             (m.start(), m.end(), self._excludes.get(_canonical(m.group()), set()))
             for mention in found
             if mention.remedy in self._excluded_codes
-            for m in self._exclude_re.finditer(
-                norm, max(0, mention.start - self._exclude_reach), mention.end + self._exclude_reach
+            for m in _finditer(
+                self._exclude_re, norm, max(0, mention.start - reach), mention.end + reach, places
             )
         ]
         return [
@@ -553,13 +625,14 @@ class Suggester:
 
     def _read(self, raw: str) -> _Text | None:
         norm = normalise(raw)
-        mentions = self._mentions(raw, norm)
+        words = _Words(norm)
+        mentions = self._mentions(raw, norm, words)
         if not mentions:
             return None
         taken = [(m.start, m.end) for m in mentions]
         bounds = sorted({0, len(raw) + 1, *_sentence_ends(raw)})
         text = _Text(raw, norm, mentions, [], bounds)
-        blanked = self._filler_re.sub(_blank, norm) if self._filler_re else norm
+        blanked = self._blanked(words)
         for lo, hi in self._cue_windows(text):
             floor = lo
             for match in self._cue_re.finditer(blanked, lo, hi):
@@ -571,6 +644,25 @@ class Suggester:
                 if cue is not None:
                     text.cues.append(cue)
         return text
+
+    def _blanked(self, words: _Words) -> str:
+        """The normalised text with fillers blanked out (as `_filler_re.sub(_blank, norm)`)."""
+        norm = words.norm
+        if self._filler_re is None:
+            return norm
+        places = self._starting(self._filler_words, words)
+        if places is None:
+            return self._filler_re.sub(_blank, norm)
+        parts: list[str] = []
+        last = 0
+        for match in _finditer(self._filler_re, norm, 0, len(norm), places):
+            start, end = match.span()
+            parts += (norm[last:start], " " * (end - start))
+            last = end
+        if not parts:
+            return norm
+        parts.append(norm[last:])
+        return "".join(parts)
 
     @staticmethod
     def _cue_windows(text: _Text) -> list[tuple[int, int]]:
@@ -611,7 +703,12 @@ class Suggester:
         """A negator within `negation_window` words before `start`, in the same clause."""
         _, sent_start, _ = text.sentence(start)
         lo = max(sent_start, start - 80, floor)
-        tokens = list(_TOKEN.finditer(text.norm, lo, start))
+        window = self.rules.negation_window
+        # only the last `window` tokens count: tokenise a stretch that holds one more
+        near = max(lo, start - 12 * (window + 1))
+        tokens = list(_TOKEN.finditer(text.norm, near, start))
+        if near > lo and len(tokens) <= window:
+            tokens = list(_TOKEN.finditer(text.norm, lo, start))
         for count, token in enumerate(reversed(tokens), 1):
             word = token.group()
             if word in _PUNCT_STOP or word in self._breakers:
@@ -665,6 +762,8 @@ class Suggester:
         if not tokens or not self._is_negator(tokens[-1].group()):
             return cue
         token = tokens[-1]
+        if cue.start <= token.start() < cue.end:
+            return cue  # the cue says it itself: "can't sleep without X"
         negator = (token.start(), token.end(), text.raw[token.start() : token.end()])
         effect = self.rules.negated.get(cue.raw_effect, cue.raw_effect)
         return replace(cue, effect=effect, negator=negator)
@@ -707,6 +806,8 @@ class Suggester:
         lo, hi = sorted((mention.end, cue.start))
         if self._reason_re is not None and self._reason_re.search(text.norm, lo, hi):
             return finding  # why it was stopped, not what stopping did
+        if cue.end <= mention.start and not _AFTER.search(text.norm, cue.end, mention.start):
+            return finding  # 'after years of augmentation I came off X': what X did
         finding.why += f"; stopped -> {flipped}"
         finding.effect = flipped
         return finding
@@ -766,13 +867,31 @@ class Suggester:
         )
 
     def _handed_on(self, mention: Mention, cue: Cue, text: _Text) -> bool:
-        """True if a contrast word puts another remedy between the mention and the cue."""
-        if self._contrast_re is None:
-            return False
+        """True if a contrast word, or a new clause ('with X, assess your Y, as Y will worsen
+        it'), puts another remedy between the mention and the cue. A list ('X, Y and Z
+        helped') still shares its cue."""
+
+        def new_clause(end: int) -> bool:
+            gap = list(text.norm[mention.end : end])
+            for m in text.mentions:  # remedies listed in between are not clause words
+                if mention.end <= m.start and m.end <= end:
+                    gap[m.start - mention.end : m.end - mention.end] = " " * (m.end - m.start)
+            rest = "".join(gap)
+            if "," not in rest or {"and", "or"} & set(_WORD.findall(rest.rsplit(",", 1)[1])):
+                return False  # '..., or taking a hot shower': still a list
+            words = [w for w in _WORD.findall(rest) if w != "etc"]
+            return len(words) >= 3
+
         return any(
             mention.end <= other.start < cue.start
             and other.remedy != mention.remedy
-            and self._contrast_re.search(text.norm, mention.end, other.start)
+            and (
+                (
+                    self._contrast_re
+                    and self._contrast_re.search(text.norm, mention.end, other.start)
+                )
+                or new_clause(other.start)
+            )
             for other in text.mentions
         )
 
@@ -786,6 +905,13 @@ class Suggester:
             return None
         if self._contrast_re and self._contrast_re.search(text.norm, cue.end, mention.start):
             return None
+        # 'after augmentation I came off X and started on Y': the cue is X's, not Y's;
+        # a list ('nothing worked: X, Y, Z') shares it
+        between = [m.end for m in text.mentions if cue.end <= m.start and m.end <= mention.start]
+        if between:
+            words = _WORD.findall(text.norm[max(between) : mention.start])
+            if len([w for w in words if w not in ("and", "or", "then")]) >= 2:
+                return None
         return cue
 
     def _next_sentence(
@@ -918,8 +1044,9 @@ class Suggester:
 
 def suggestion_id(comment_id: str, remedy: str, codebook_hash: str) -> str:
     """Deterministic suggestion id (a UUID5): re-running `suggest` yields the same ids."""
-    name = f"{comment_id}\x00{remedy}\x00{codebook_hash}".encode()
-    digest = bytearray(hashlib.sha1(_NAMESPACE.bytes + name).digest()[:16])
+    sha = _NAMESPACE_SHA1.copy()
+    sha.update(f"{comment_id}\x00{remedy}\x00{codebook_hash}".encode())
+    digest = bytearray(sha.digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x50
     digest[8] = (digest[8] & 0x3F) | 0x80
     hexed = digest.hex()
@@ -945,6 +1072,101 @@ def _index_start(index: dict[str, set[str] | None], key: str) -> None:
         index["".join(words)] = None
 
 
+_LEAD = re.compile(r"\w+")
+_PIECES_AND_SYMPTOM = frozenset([*_PIECES, _SYMPTOM])
+_SPACE_BYTES = bytes(i if re.match(r"\w", chr(i)) else 32 for i in range(256))
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
+
+
+class _Words:
+    """The words of a normalised text, and where a given word stands as a whole word."""
+
+    __slots__ = ("norm", "padded", "set")
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        spaced: str | None = None  # `norm` with every non-word character a space
+        if norm.isascii():
+            spaced = norm.encode().translate(_SPACE_BYTES).decode()
+        elif not _NON_ASCII_WORD.search(norm):
+            spaced = norm.encode("ascii", "replace").translate(_SPACE_BYTES).decode()
+        self.padded = None if spaced is None else f" {spaced} "
+        self.set = set(_WORD.findall(norm) if spaced is None else spaced.split())
+
+    def places(self, word: str) -> list[int]:
+        if self.padded is None:
+            return list(_occurrences(self.norm, word))
+        find, key, out = self.padded.find, f" {word} ", []
+        pos = find(key)
+        while pos >= 0:
+            out.append(pos)
+            pos = find(key, pos + 1)
+        return out
+
+    def places_of(self, words: Iterable[str]) -> list[int]:
+        return sorted(pos for word in words for pos in self.places(word))
+
+
+def _lead_words(keys: Iterable[str]) -> set[str] | None:
+    """Regexes for the first word of a match of one of `keys` (in a pattern with `_PIECES`),
+    or None when one may begin otherwise (with punctuation, say)."""
+    leads: set[str] = set()
+    for key in keys:
+        lead = _LEAD.match(key)
+        if lead:
+            rest = key[lead.end() :]
+            if not rest or rest[0] not in _PIECES_AND_SYMPTOM:  # the word ends there
+                leads.add(re.escape(lead.group()) + r"\Z")
+            elif rest[:1] == _SEP and _LEAD.match(rest[1:2]):  # 'a lot' or run together 'alot'
+                leads.add(re.escape(lead.group()) + rf"(?:\Z|{re.escape(rest[1])})")
+            else:
+                leads.add(re.escape(lead.group()))
+        elif key.startswith(_NUM):
+            leads.add(_NUM_LEADS)
+        else:
+            return None
+    return leads
+
+
+def _finditer(
+    pattern: re.Pattern[str], text: str, lo: int, hi: int, places: list[int] | None
+) -> Iterable[re.Match[str]]:
+    """`pattern.finditer(text, lo, hi)` for a pattern whose matches begin at `places` only."""
+    if places is None:
+        return pattern.finditer(text, lo, hi)
+    return _matches_at(pattern, text, lo, hi, places)
+
+
+def _matches_at(
+    pattern: re.Pattern[str], text: str, lo: int, hi: int, places: list[int]
+) -> Iterable[re.Match[str]]:
+    end, match = lo, pattern.match
+    for pos in places[bisect_left(places, lo) :]:
+        if pos >= hi:
+            break
+        if pos < end:
+            continue
+        found = match(text, pos, hi)
+        if found is not None:
+            yield found
+            end = found.end()
+
+
+def _near(places: list[int] | None, start: int, norm: str) -> bool:
+    """Whether a phrase of `_cue_before` can begin before `start` (in its 160 characters)."""
+    if places is None:
+        return True
+    lo = start - 160
+    if lo > 0 and _is_word(norm[lo - 1]) and _is_word(norm[lo]):
+        return True  # the searched text begins inside a word
+    index = bisect_left(places, max(lo, 0))
+    return index < len(places) and places[index] < start
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def _occurrences(norm: str, word: str) -> Iterable[int]:
     """Start positions of `word` as a whole word in `norm`."""
     pos = norm.find(word)
@@ -959,12 +1181,15 @@ def _occurrences(norm: str, word: str) -> Iterable[int]:
 
 def _build(model: type, fields: dict) -> Any:
     """A pydantic model from fields built and checked here: model_construct minus its cost."""
-    obj = model.__new__(model)
-    object.__setattr__(obj, "__dict__", fields)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    obj = _new(model)
+    _setattr(obj, "__dict__", fields)
+    _setattr(obj, "__pydantic_fields_set__", set(fields))
+    _setattr(obj, "__pydantic_extra__", None)
+    _setattr(obj, "__pydantic_private__", None)
     return obj
+
+
+_new, _setattr = object.__new__, object.__setattr__
 
 
 def _span(start: int, end: int, kind: str) -> Span:
@@ -983,3 +1208,87 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _short(quote: str, size: int = 160) -> str:
     quote = " ".join(quote.split())
     return quote if len(quote) <= size else quote[: size - 1] + "\u2026"
+
+
+# ---------------------------------------------------------------------- worker processes
+
+_WORKER: Suggester | None = None
+
+
+def _start_worker(codebook: Codebook) -> None:
+    global _WORKER
+    _WORKER = Suggester(codebook)
+
+
+def _suggest_batch(comments: list[Comment]) -> list[list[tuple]]:
+    """Each comment's codings as the fields that vary, to send back: unpickling models costs
+    more than suggesting; the comment and the codebook give the rest (see `_coding`)."""
+    assert _WORKER is not None
+    return [
+        [
+            (c.id, c.remedy, c.effect, c.start, c.end, c.reason, _span_tuples(c), c.created_at)
+            for c in _WORKER.suggest(comment)
+        ]
+        for comment in comments
+    ]
+
+
+def _span_tuples(coding: Coding) -> tuple[tuple[int, int, str], ...]:
+    return tuple((s.start, s.end, s.kind) for s in coding.spans)
+
+
+def _unpacked(
+    comments: list[Comment], batch: list[list[tuple]], codebook_hash: str
+) -> Iterator[list[Coding]]:
+    """The codings of `_suggest_batch`, as `Suggester._coding` builds them."""
+    for comment, codings in zip(comments, batch, strict=True):
+        out = []
+        for id_, remedy, effect, start, end, reason, spans, created_at in codings:
+            fields = dict(
+                id=id_,
+                comment_id=comment.id,
+                remedy=remedy,
+                effect=effect,
+                coder=AUTO_CODER,
+                status="suggested",
+                start=start,
+                end=end,
+                quote=comment.text[start:end],
+                codebook_hash=codebook_hash,
+                reason=reason,
+                spans=[_span(*span) for span in spans],
+                note="",
+                created_at=created_at,
+                suggestion_id=None,
+            )
+            out.append(_build(Coding, fields))
+        yield out
+
+
+def suggest_in_processes(
+    codebook: Codebook, comments: Iterable[Comment], jobs: int, batch: int = 250
+) -> Iterator[list[Coding]]:
+    """`Suggester(codebook).suggest` over `comments` in `jobs` worker processes, each with its
+    own Suggester: yields each comment's codings in input order. Comments are read here (a
+    store's connection stays in this process) and sent in batches, a few per worker at a
+    time, so memory stays flat however long the stream."""
+    import multiprocessing
+    from collections import deque
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(codebook,)) as pool:
+        pending: deque = deque()
+        chunk: list[Comment] = []
+        for comment in comments:
+            chunk.append(comment)
+            if len(chunk) == batch:
+                pending.append((chunk, pool.apply_async(_suggest_batch, (chunk,))))
+                chunk = []
+                if len(pending) >= 3 * jobs:
+                    sent, result = pending.popleft()
+                    yield from _unpacked(sent, result.get(), codebook.content_hash)
+        if chunk:
+            pending.append((chunk, pool.apply_async(_suggest_batch, (chunk,))))
+        while pending:
+            sent, result = pending.popleft()
+            yield from _unpacked(sent, result.get(), codebook.content_hash)
