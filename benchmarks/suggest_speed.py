@@ -1,11 +1,13 @@
 """Suggestion speed: the engine vs a naive per-term regex loop over the same codebook.
 
-Usage: python benchmarks/suggest_speed.py [--comments 200000] [--naive 2000]
+Usage: python benchmarks/suggest_speed.py [--comments 200000] [--naive 2000] [--jobs N]
 
 The synthetic corpus is streamed (a generator, never a list): sentences of the bundled thread's
 comments drawn at random and joined to ~500 characters, every tenth comment with misspellings
 (about 3.8 remedy mentions per comment, as dense as the thread). Only the suggest calls are
-timed. Peak memory is printed for two corpus sizes to show it is flat.
+timed. Peak memory is printed for two corpus sizes to show it is flat. With --jobs N, the
+same stream also goes through `suggest_in_processes` (N worker processes, what
+`remedycoder suggest --jobs N` uses), timed by the wall clock including pool start-up.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from remedycoder.codebook import load_codebook
 from remedycoder.models import Codebook, Comment
-from remedycoder.suggest import Suggester
+from remedycoder.suggest import Suggester, suggest_in_processes
 
 ROOT = Path(__file__).resolve().parent.parent
 THREAD = ROOT / "corpus" / "rls-orgasm-thread-2011.txt"
@@ -99,6 +101,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=200_000)
     parser.add_argument("--naive", type=int, default=2_000, help="Comments for the naive loop.")
     parser.add_argument("--codebook", default=str(ROOT / "codebook.yaml"))
+    parser.add_argument("--jobs", type=int, default=0, help="Also time N worker processes.")
     args = parser.parse_args()
     codebook = load_codebook(args.codebook)
     pool = sentences()
@@ -117,6 +120,13 @@ def main() -> None:
         f"comments, {naive:,.0f} comments/s"
     )
     print(f"ratio: {engine / naive:,.1f}x")
+    if args.jobs > 1:
+        started = time.perf_counter()
+        count = sum(
+            1 for _ in suggest_in_processes(codebook, corpus(args.comments, pool), args.jobs)
+        )
+        spent = time.perf_counter() - started
+        print(f"{args.jobs} worker processes: {count:,} comments, {count / spent:,.0f} comments/s")
     small, large = peak_memory(suggester, 5_000, pool), peak_memory(suggester, 50_000, pool)
     print(f"peak traced memory: {small:.1f} MB for 5,000 comments, {large:.1f} MB for 50,000")
     print(f"max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -203,22 +203,31 @@ class Project:
     # -- suggestions ------------------------------------------------------------------------
 
     def suggest(
-        self, *, only_new: bool = False, progress: Callable[[int], None] | None = None
+        self,
+        *,
+        only_new: bool = False,
+        progress: Callable[[int], None] | None = None,
+        jobs: int = 1,
     ) -> tuple[int, int, int]:
         """Run the codebook over the comments and store the suggestions in one transaction.
 
-        Returns (comments read, suggestions stored, decided suggestions kept).
+        With `jobs` > 1, worker processes suggest (each with its own Suggester) and the
+        results are stored in comment order, the same as with one. Returns (comments read,
+        suggestions stored, decided suggestions kept).
         """
-        from remedycoder.suggest import Suggester
+        from remedycoder.suggest import Suggester, suggest_in_processes
 
-        suggester = Suggester(self.codebook)
         ids = self.store.comment_ids_without_suggestions() if only_new else None
         comments = self.store.iter_comments(ids)
+        if jobs > 1:
+            per_comment = suggest_in_processes(self.codebook, comments, jobs)
+        else:
+            per_comment = map(Suggester(self.codebook).suggest, comments)
         seen = [0]
 
         def generate() -> Iterator[Coding]:
-            for comment in comments:
-                yield from suggester.suggest(comment)
+            for codings in per_comment:
+                yield from codings
                 seen[0] += 1
                 if progress is not None:
                     progress(seen[0])

@@ -1,4 +1,4 @@
-"""`remedycoder suggest [--only-new] [--explain ID]`."""
+"""`remedycoder suggest [--only-new] [--explain ID] [--jobs N]`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ def suggest(
     explain: Annotated[
         str | None, typer.Option(metavar="COMMENT_ID", help="Explain one comment's suggestions.")
     ] = None,
+    jobs: Annotated[
+        int, typer.Option(min=1, help="Worker processes (each builds its own matcher).")
+    ] = 1,
 ) -> None:
     """Run the codebook over the comments and store remedy + effect suggestions.
 
@@ -30,7 +33,7 @@ def suggest(
         return
     total = project.store.count_comments()
     with _progress(total) as tick:
-        read, stored, kept = project.suggest(only_new=only_new, progress=tick)
+        read, stored, kept = project.suggest(only_new=only_new, progress=tick, jobs=jobs)
     typer.echo(f"{read} comments read, {stored} suggestions stored", nl=False)
     typer.echo(f", {kept} already decided and kept." if kept else ".")
 
