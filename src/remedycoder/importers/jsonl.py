@@ -8,18 +8,15 @@ from pathlib import Path
 
 from remedycoder.errors import ImportFormatError
 from remedycoder.importers.fields import comment_from_record
-from remedycoder.importers.text import read_text
+from remedycoder.importers.text import iter_lines
 from remedycoder.models import Comment
 
 
 def read_jsonl(path: Path, warnings: list[str]) -> Iterator[Comment]:
     """Stream comments; a bad line stops the import with its line number."""
-    decoded = read_text(path)
-    if decoded.warning:
-        warnings.append(decoded.warning)
-    # Split on newlines only: str.splitlines() also breaks at U+2028, U+0085 and other
+    # Lines end at \n only: str.splitlines() would also break at U+2028, U+0085 and other
     # characters that JSON writers leave raw inside strings.
-    for number, line in enumerate(decoded.text.split("\n"), start=1):
+    for number, line in iter_lines(path, warnings):
         line = line.removesuffix("\r")
         if not line.strip():
             continue

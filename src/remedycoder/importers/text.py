@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,29 +46,60 @@ def _decode_lines(raw: bytes, path: Path) -> DecodedText:
     A file pasted together from several sources can mix the two; decoding it whole as cp1252
     would garble every UTF-8 line ("café" -> "cafÃ©"), so only the lines that need it fall back.
     """
-    parts: list[str] = []
     fallback: list[int] = []
-    for number, line in enumerate(raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
-        try:
-            parts.append(line.decode("utf-8"))
-            continue
-        except UnicodeDecodeError as exc:
-            utf8_error = exc
-        try:
-            parts.append(line.decode("cp1252"))
-        except UnicodeDecodeError:
-            raise ImportFormatError(
-                f"{path}:{number}: byte {utf8_error.start + 1} of the line is neither UTF-8 nor "
-                "Windows-1252 text.",
-                "Save the file as UTF-8 and import it again.",
-            ) from None
-        fallback.append(number)
+    lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    parts = [_decode_line(line, n, path, fallback) for n, line in enumerate(lines, start=1)]
+    return DecodedText("\n".join(parts), "cp1252", _fallback_warning(path, fallback))
+
+
+def iter_lines(path: Path, warnings: list[str]) -> Iterator[tuple[int, str]]:
+    """(line number, text) of a text file, streamed: memory stays flat however big the file.
+
+    The same rules as `read_text`, line by line: NUL bytes are refused, lines that are not
+    UTF-8 are read as Windows-1252 and a warning (added at the end) says which.
+    """
+    fallback: list[int] = []
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read the file ({exc.strerror}).") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if b"\x00" in raw:
+                raise ImportFormatError(
+                    f"{path}:{number}: the file contains NUL bytes, so it is binary or UTF-16, "
+                    "not text.",
+                    "Save it as UTF-8 text (or export CSV/JSONL from the program that made it).",
+                )
+            yield number, _decode_line(raw.removesuffix(b"\n"), number, path, fallback)
+    if fallback:
+        warnings.append(_fallback_warning(path, fallback))
+
+
+def _decode_line(line: bytes, number: int, path: Path, fallback: list[int]) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = line.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportFormatError(
+            f"{path}:{number}: byte {utf8_error.start + 1} of the line is neither UTF-8 nor "
+            "Windows-1252 text.",
+            "Save the file as UTF-8 and import it again.",
+        ) from None
+    fallback.append(number)
+    return text
+
+
+def _fallback_warning(path: Path, fallback: list[int]) -> str:
     lines = f"line {fallback[0]}"
     if len(fallback) > 1:
         lines = f"{len(fallback)} lines, the first is line {fallback[0]}"
-    return DecodedText(
-        "\n".join(parts),
-        "cp1252",
+    return (
         f"{path}: not valid UTF-8 ({lines}); read those lines as Windows-1252 (cp1252). "
-        "Check accented letters and curly quotes in the imported text.",
+        "Check accented letters and curly quotes in the imported text."
     )
