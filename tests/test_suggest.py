@@ -244,6 +244,34 @@ def test_the_next_sentence_does_not_count_when_it_names_another_remedy(suggester
     assert effects(suggester, text) == {"magnesium": "not_stated", "valerian": "helped"}
 
 
+def test_an_outcome_two_sentences_on_still_belongs_to_the_remedy(suggester):
+    text = "Last spring I bought some valerian. I took it at bedtime. Within a week it helped."
+    assert effects(suggester, text) == {"valerian": "helped"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Last spring I bought some valerian. Then I tried ropinirole. Within a week it helped.",
+        "Last spring I bought some valerian. Was that wise? Within a week it helped.",
+        "Last spring I bought some valerian. I took it at bedtime.\nWithin a week it helped.",
+        "Last spring I bought some valerian. My restless legs started at forty. Nothing helped.",
+        "I bought valerian. I took it at bedtime. I drank wine. Within a week it helped.",
+    ],
+)
+def test_the_look_ahead_stops_where_the_report_moves_on(suggester, text):
+    assert effects(suggester, text)["valerian"] == "not_stated"
+
+
+def test_a_cue_after_a_semicolon_with_its_own_subject_is_not_the_remedys(suggester):
+    text = "For me valerian is the only effective thing; the newer pills don't work as well."
+    assert effects(suggester, text) == {"valerian": "helped"}
+
+
+def test_a_cue_after_a_semicolon_about_it_stays_with_the_remedy(suggester):
+    assert effects(suggester, "I was given valerian; it doesn't help.") == {"valerian": "no_effect"}
+
+
 def test_a_contrast_word_hands_the_cue_to_the_later_remedy(suggester):
     text = "I take magnesium but ropinirole works."
     assert effects(suggester, text) == {"magnesium": "not_stated", "ropinirole": "helped"}

@@ -14,7 +14,9 @@ dashes folded), so positions index the original text.
 * Effects: one trie regex of every cue (fillers such as 'basically' blanked first). A mention
   takes the nearest cue after it in its sentence (unless a contrast word hands that cue to a
   later remedy), else the nearest one before it, else the first one of the next sentence when
-  it comes before any other remedy. A negator a few words before a cue flips it
+  it comes before any other remedy, or of the sentence after that when the one between goes
+  on with the same report (see `_next_sentence`). A cue after a semicolon whose clause has a
+  subject of its own is not the mention's. A negator a few words before a cue flips it
   (`rules.negated`); plans, questions and hearsay (the default effect's cues) make it the
   default effect; a later 'for a while' or 'then nothing' turns 'helped' into 'partial'.
 """
@@ -57,6 +59,14 @@ _SENTENCE_END = re.compile(
 _TOKEN = re.compile(r"[\w']+|[^\w\s]")
 _PUNCT_STOP = frozenset(',;:()[]\u2014\u2013-.!?"')
 _WINDOW_CHARS = 220
+_PRONOUNS = frozenset({"it", "they", "them", "mine", "things", "this", "that"})
+# pronouns and linking words that do not make a clause's subject someone else's
+_SUBJECT_WORDS = _PRONOUNS | {
+    *("i", "he", "she", "we", "you", "and", "but", "so", "then", "now", "still", "also", "just"),
+    *("do", "does", "did", "is", "was", "are", "were", "has", "have", "had", "will", "would"),
+    *("can", "could", "may", "might", "should", "really", "t", "s", "ll", "ve", "d"),
+}
+_LOOK_AHEAD = 2  # sentences after a mention that may still report its effect
 _AFTER = re.compile(r"\b(?:after|since|when|once|by)\b")
 _CACHE_LIMIT = 500_000
 _COMBINE = ("worsened", "partial")
@@ -232,6 +242,9 @@ class _Text:
     mentions: list[Mention]
     cues: list[Cue]
     bounds: list[int]
+    blanked: str  # `norm` with fillers blanked, where cues are matched
+    taken: list[tuple[int, int]]  # the mentions' spans
+    scanned: set[int]  # sentences whose cues are in `cues`
 
     def sentence(self, pos: int) -> tuple[int, int, int]:
         index = bisect_right(self.bounds, pos) - 1
@@ -368,6 +381,9 @@ class Suggester:
         self._stop_keys = stops
         reasons = [_key(r) for r in rules.reasons]
         self._reason_re = _bounded(reasons) if reasons else None
+        # the condition named (not 'it'/'them', which fill cue slots): see _next_sentence
+        named = [_key(s) for s in rules.symptoms if s.strip() and normalise(s) not in _PRONOUNS]
+        self._condition_re = _bounded(named) if named else None
         self._labels = self._lookup_choices()
 
     def _compile_words(self) -> None:
@@ -629,21 +645,26 @@ class Suggester:
         mentions = self._mentions(raw, norm, words)
         if not mentions:
             return None
-        taken = [(m.start, m.end) for m in mentions]
         bounds = sorted({0, len(raw) + 1, *_sentence_ends(raw)})
-        text = _Text(raw, norm, mentions, [], bounds)
-        blanked = self._blanked(words)
+        taken = [(m.start, m.end) for m in mentions]
+        text = _Text(raw, norm, mentions, [], bounds, self._blanked(words), taken, set())
         for lo, hi in self._cue_windows(text):
-            floor = lo
-            for match in self._cue_re.finditer(blanked, lo, hi):
-                if any(s < match.end() and match.start() < e for s, e in taken):
-                    continue
-                cue = self._cue(match, text, floor)
-                if not self._is_negator(match.group()):
-                    floor = match.end()  # a cue's own words negate nothing after it
-                if cue is not None:
-                    text.cues.append(cue)
+            text.cues += self._scan(text, lo, hi)
         return text
+
+    def _scan(self, text: _Text, lo: int, hi: int) -> list[Cue]:
+        """The cues between `lo` and `hi` (sentence bounds), outside the mentions."""
+        cues: list[Cue] = []
+        floor, taken = lo, text.taken
+        for match in self._cue_re.finditer(text.blanked, lo, hi):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            cue = self._cue(match, text, floor)
+            if not self._is_negator(match.group()):
+                floor = match.end()  # a cue's own words negate nothing after it
+            if cue is not None:
+                cues.append(cue)
+        return cues
 
     def _blanked(self, words: _Words) -> str:
         """The normalised text with fillers blanked out (as `_filler_re.sub(_blank, norm)`)."""
@@ -666,10 +687,12 @@ class Suggester:
 
     @staticmethod
     def _cue_windows(text: _Text) -> list[tuple[int, int]]:
-        """The sentences holding a mention, and the sentence after each: cues matter there."""
+        """The sentences holding a mention, and the sentence after each: cues matter there
+        (later sentences are scanned only when a mention looks ahead, see `_sentence_cues`)."""
         last = len(text.bounds) - 2
         first = {text.sentence(m.start)[0] for m in text.mentions}
         wanted = sorted(first | {min(i + 1, last) for i in first})
+        text.scanned.update(wanted)
         windows: list[tuple[int, int]] = []
         for index in wanted:
             lo, hi = text.bounds[index], min(text.bounds[index + 1], len(text.norm))
@@ -820,7 +843,21 @@ class Suggester:
         cue = after[0]
         if cue.start - mention.end > _WINDOW_CHARS or self._handed_on(mention, cue, text):
             return None
+        if self._other_subject(mention.end, cue, text):
+            return None
         return self._qualified(cue, after[1:], text)
+
+    def _other_subject(self, end: int, cue: Cue, text: _Text) -> bool:
+        """'X is the only thing that works; the newer pills don't work as well': after a
+        semicolon, a cue with a subject of its own (not 'it', not the condition) is about that."""
+        cut = text.norm.rfind(";", end, cue.start)
+        if cut < 0:
+            return False
+        clause = text.norm[cut + 1 : cue.negator[0] if cue.negator else cue.start]
+        if self._condition_re is not None:
+            clause = self._condition_re.sub(" ", clause)
+        words = [w for w in _WORD.findall(clause) if w not in _SUBJECT_WORDS]
+        return len(words) >= 2
 
     def _qualified(self, cue: Cue, later: list[Cue], text: _Text) -> Cue:
         """'Worked great for a few months': a later cue in the report makes 'helped' partial.
@@ -834,6 +871,8 @@ class Suggester:
         for other in later:
             if any(cue.end <= m.start < other.start for m in text.mentions):
                 break
+            if self._other_subject(cue.end, other, text):
+                break  # '...; the newer ones fade' qualifies them, not this
             if other.negator and other.raw_effect == "worsened":
                 continue  # 'without augmentation' does not qualify relief
             if other.effect in ("partial", "worsened", "no_effect"):
@@ -917,17 +956,43 @@ class Suggester:
     def _next_sentence(
         self, mention: Mention, text: _Text, index: int, bounds: tuple[int, int]
     ) -> Finding:
+        """A mention with no cue of its own takes the first cue of the sentences after it
+        ('I started X. I ordered it on a whim. It helped.'), up to `_LOOK_AHEAD` of them, while
+        they carry on the same report: no other remedy, no cue, no question, no naming of the
+        condition and no line break before the sentence whose cue is taken."""
         default = self.rules.default_effect
-        if index + 2 < len(text.bounds):
-            start, end = text.bounds[index + 1], text.bounds[index + 2]
+        for step in range(1, _LOOK_AHEAD + 1):
+            if index + step + 1 >= len(text.bounds):
+                break
+            start, end = text.bounds[index + step], text.bounds[index + step + 1]
+            if step > 1 and "\n" in text.raw[mention.end : start]:
+                break  # a new paragraph is a new report
             named = min((m.start for m in text.mentions if start <= m.start < end), default=end)
-            cues = [c for c in text.cues if start <= c.start < named]
+            cues = [c for c in self._sentence_cues(text, index + step) if c.start < named]
+            if step > 1 and cues and text.raw[start:end].rstrip().endswith("?"):
+                break  # 'Did it help?' asks, it does not report
             cue = self._qualified(cues[0], cues[1:], text) if cues else None
             if cue is not None and cues[0].raw_effect != default:
-                why = cue.describe() + " (next sentence)"
+                why = cue.describe() + (" (next sentence)" if step == 1 else " (sentences on)")
                 found = Finding(mention, cue.effect, why, cue, (bounds[0], end), direct=False)
                 return self._stopped(found, text)
+            if step == _LOOK_AHEAD or cues or named < end:
+                break  # nothing further, or something else is being told now
+            if text.raw[start:end].rstrip().endswith("?"):
+                break
+            if self._condition_re is not None and self._condition_re.search(text.norm, start, end):
+                break  # 'I have had it for years in one foot': back to the condition
         return Finding(mention, default, "no effect cue", evidence=bounds)
+
+    def _sentence_cues(self, text: _Text, index: int) -> list[Cue]:
+        """The cues of sentence `index`, scanning it now if `_read` did not."""
+        start, end = text.bounds[index], min(text.bounds[index + 1], len(text.norm))
+        if index not in text.scanned:
+            text.scanned.add(index)
+            found = self._scan(text, start, end)
+            text.cues += found  # a sentence of its own: filters by sentence stay in order
+            return found
+        return [c for c in text.cues if start <= c.start < end]
 
     # ------------------------------------------------------------------ suggestions
 
