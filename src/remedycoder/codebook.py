@@ -153,6 +153,8 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, _Located]:
                 )
         node, data = _compose_and_construct(text)
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):  # libyaml >= 0.2.5 stops at 1000 levels itself
+            _fail(name, [_too_deep(name, (exc.context_mark or exc.problem_mark).line + 1)])
         mark = exc.problem_mark or exc.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         what = exc.problem or str(exc)
