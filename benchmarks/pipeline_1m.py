@@ -67,7 +67,9 @@ def run(n: int, pool: list[str], workdir: Path) -> dict[str, float]:
     project_dir = workdir / f"project-{n}"
     result = subprocess.run(
         [sys.executable, "-c", CHILD, str(project_dir), str(corpus), str(ROOT / "codebook.yaml")],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     figures["n"] = n
@@ -92,8 +94,10 @@ def main() -> None:
         )
     ratio = (big["total_s"] / big["n"]) / (baseline["total_s"] / baseline["n"])
     print(f"per-comment cost ratio {big['n']:,} vs {baseline['n']:,}: {ratio:.2f} (1.0 = linear)")
-    print(f"target: total < 120 s at 1M -> {'met' if big['total_s'] < 120 else 'NOT met'}; "
-          f"peak < 1024 MB -> {'met' if big['peak_mb'] < 1024 else 'NOT met'}")
+    print(
+        f"target: total < 120 s at 1M -> {'met' if big['total_s'] < 120 else 'NOT met'}; "
+        f"peak < 1024 MB -> {'met' if big['peak_mb'] < 1024 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

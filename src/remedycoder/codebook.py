@@ -374,14 +374,20 @@ def _suggestion_problems(cb: Codebook, at) -> Iterable[str]:
     for i, code in enumerate(cb.remedies):
         target = code.avoidance_of
         if target is not None and (target not in codable or target == code.id):
-            yield (f"{at('remedies', i, 'avoidance_of')}: `{target}` is not another codable "
-                   "remedy id; name the code whose avoidance this is.")
+            yield (
+                f"{at('remedies', i, 'avoidance_of')}: `{target}` is not another codable "
+                "remedy id; name the code whose avoidance this is."
+            )
     for i, effect in enumerate(cb.effects):
         for j, cue in enumerate(effect.cues):
             for name in _PLACEHOLDER.findall(cue):
                 if name not in ("symptom", "n"):
-                    yield (f"{at('effects', i, 'cues', j)}: unknown placeholder `<{name}>`; "
-                           "only `<symptom>` and `<n>` (a number) are known.")
+                    yield (
+                        f"{at('effects', i, 'cues', j)}: unknown placeholder `<{name}>`; "
+                        "only `<symptom>` and `<n>` (a number) are known."
+                    )
                 elif name == "symptom" and not cb.rules.symptoms:
-                    yield (f"{at('effects', i, 'cues', j)}: `<symptom>` needs a list of "
-                           "words under `rules: symptoms:`.")
+                    yield (
+                        f"{at('effects', i, 'cues', j)}: `<symptom>` needs a list of "
+                        "words under `rules: symptoms:`."
+                    )
