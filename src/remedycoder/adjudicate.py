@@ -401,28 +401,16 @@ def _dedupe(codings: list[Coding]) -> list[Coding]:
 
 def _events(result: Resolution, consensus: str, adjudicator: str) -> list[Event]:
     detail = f"{consensus}/{result.remedy}: {result.choice}"
-    events = [
-        Event(
-            coder=adjudicator,
-            action="adjudicate",
-            comment_id=result.comment_id,
-            coding_id=c.id,
-            before=c.model_dump(mode="json"),
-            detail=detail,
-        )
-        for c in result.remove
-    ]
-    events += [
-        Event(
-            coder=adjudicator,
-            action="adjudicate",
-            comment_id=result.comment_id,
-            coding_id=c.id,
-            after=c.model_dump(mode="json"),
-            detail=detail,
-        )
-        for c in result.add
-    ]
+
+    def logged(coding: Coding, side: str) -> Event:
+        row = {side: coding.model_dump(mode="json")}
+        return Event(
+            coder=adjudicator, action="adjudicate", comment_id=result.comment_id,
+            coding_id=coding.id, detail=detail, **row,
+        )  # fmt: skip
+
+    events = [logged(c, "before") for c in result.remove]
+    events += [logged(c, "after") for c in result.add]
     if not events:
         events.append(
             Event(
