@@ -212,6 +212,52 @@ def test_negation_flips_a_cue_within_its_scope(suggester, text, effect):
     assert suggestion.effect == effect, suggestion.reason
 
 
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        # a subject negator reaches further than the 3-word window
+        ("I took magnesium for years; none of those pills was ever effective.", "no_effect"),
+        ("Nothing about the Requip I was given ever helped.", "no_effect"),
+        # ... but not from inside a condition
+        ("Try stretching first. If none of that is effective, gabapentin works.", "helped"),
+        # fillers do not use up the window
+        ("Clonazepam didn't really seem to be helping.", "no_effect"),
+    ],
+)
+def test_negation_reach(suggester, text, effect):
+    found = {c.remedy: c for c in suggester.suggest(Comment(id="c1", text=text))}
+    last = list(found.values())[-1]
+    assert last.effect == effect, last.reason
+
+
+def test_a_near_negator_window_still_applies_to_ordinary_negators(suggester):
+    # 'not' is no subject: four words away it does not flip the cue
+    text = "It is not the case that anything I do with magnesium helps."
+    assert effects(suggester, text)["magnesium"] == "helped"
+
+
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("Having a massage eased his symptoms.", "helped"),
+        ("Pramipexole has eliminated my restless leg syndrome.", "helped"),
+        ("Magnesium lessened the severity a great deal.", "helped"),
+        ("Stretching temporarily relieves the urge.", "partial"),
+        ("I tried quinine. Sometimes it helps.", "partial"),
+        ("Rubbing my calves gives only momentary relief.", "partial"),
+        ("I did an hour of yoga and was still kicking at midnight.", "no_effect"),
+        ("I tried Epsom salt baths. Not even a little bit.", "no_effect"),
+        ("Milk and calcium have helped some people.", "helped"),  # not 'helped some'
+        ("My doctor said magnesium might soothe the twitching.", "not_stated"),
+        ("I take gabapentin, as there is no cure.", "not_stated"),
+        ("I paced and did stretches, desperate for anything to make it stop.", "not_stated"),
+    ],
+)
+def test_everyday_outcome_phrasings(suggester, text, effect):
+    found = effects(suggester, text)
+    assert set(found.values()) == {effect}, found
+
+
 def test_negation_is_shown_as_a_span_and_in_the_reason(suggester):
     text = "Magnesium didn't help."
     (suggestion,) = suggester.suggest(Comment(id="c1", text=text))

@@ -171,6 +171,14 @@ class MatchingRules(BaseModel):
     negation_window: int = Field(
         4, ge=1, le=10, description="Words before a cue that a negator reaches."
     )
+    subject_negators: list[str] = Field(
+        default_factory=list,
+        description="Negators that are the clause's subject ('none of these treatments was "
+        "effective'): they reach `subject_negation_window` words.",
+    )
+    subject_negation_window: int = Field(
+        8, ge=1, le=15, description="Words before a cue that a subject negator reaches."
+    )
     symptoms: list[str] = Field(
         default_factory=list,
         description="Words for the condition ('my legs', 'it'); `<symptom>` in a cue means any.",

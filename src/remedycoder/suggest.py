@@ -66,6 +66,8 @@ _SUBJECT_WORDS = _PRONOUNS | {
     *("do", "does", "did", "is", "was", "are", "were", "has", "have", "had", "will", "would"),
     *("can", "could", "may", "might", "should", "really", "t", "s", "ll", "ve", "d"),
 }
+_CONDITIONS = frozenset({"if", "unless", "whether"})
+_OWNERS = ("my", "his", "her", "their", "your", "our", "the", "these", "those")
 _LOOK_AHEAD = 2  # sentences after a mention that may still report its effect
 _AFTER = re.compile(r"\b(?:after|since|when|once|by)\b")
 _CACHE_LIMIT = 500_000
@@ -349,19 +351,28 @@ class Suggester:
         """Cue placeholders: `<symptom>`, `<n>`; words may be apart (fillers are blanked)."""
         symptoms = [_key(s) for s in self.rules.symptoms if s.strip()]
         sep = r"[\s\-]+"
-        return {**_PIECES, _SEP: sep, _SYMPTOM: f"(?:{_trie_pattern(symptoms)})"}
+        owner = rf"(?:(?:{'|'.join(_OWNERS)}){sep})?"  # 'eased his symptoms', 'eases my symptoms'
+        return {**_PIECES, _SEP: sep, _SYMPTOM: f"(?:{owner}{_trie_pattern(symptoms)})"}
 
     def _compile_fillers(self) -> None:
         """Fillers ('basically') are blanked before cues are matched, unless a cue uses them."""
-        cue_words = {
-            w
-            for phrase in [*self.rules.neutral, *(c for e in self.codebook.effects for c in e.cues)]
-            for w in _WORD.findall(normalise(phrase))
-        }
-        fillers = [
-            _key(f) for f in self.rules.fillers if f.strip() and normalise(f) not in cue_words
-        ]
+        phrases = [*self.rules.neutral, *(c for e in self.codebook.effects for c in e.cues)]
+        cue_text = " | ".join(" ".join(_WORD.findall(normalise(p))) for p in phrases)
+        cue_words = set(cue_text.split())
+
+        def used(filler: str) -> bool:  # 'a little' in 'helps a little' is the cue's own
+            words = _WORD.findall(normalise(filler))
+            return (
+                len(words) == 1
+                and words[0] in cue_words
+                or f" {' '.join(words)} " in (f" {cue_text} ")
+            )
+
+        fillers = [_key(f) for f in self.rules.fillers if f.strip() and not used(f)]
         self._filler_re = _bounded(fillers) if fillers else None
+        # first words only: 'seem' of 'seem to', not the 'to' of every infinitive
+        firsts = (_WORD.findall(normalise(f))[:1] for f in self.rules.fillers)
+        self._filler_tokens = {word for first in firsts for word in first}
         self._filler_keys = fillers
 
     def _compile_rules(self) -> None:
@@ -369,6 +380,8 @@ class Suggester:
         self._negators = {normalise(n) for n in rules.negators if not n.startswith("n'")}
         self._negator_suffixes = tuple(normalise(n) for n in rules.negators if n.startswith("n'"))
         self._breakers = {normalise(b) for b in rules.scope_breakers}
+        self._subject_negators = {normalise(n) for n in rules.subject_negators}
+        self._subject_window = rules.subject_negation_window if self._subject_negators else 0
         contrast = [_key(c) for c in rules.contrast]
         self._contrast_re = _bounded(contrast) if contrast else None
         avoid = {c.avoidance_of: c.id for c in self.codebook.remedies if c.avoidance_of}
@@ -726,21 +739,36 @@ class Suggester:
         """A negator within `negation_window` words before `start`, in the same clause."""
         _, sent_start, _ = text.sentence(start)
         lo = max(sent_start, start - 80, floor)
-        window = self.rules.negation_window
+        near_window = self.rules.negation_window
+        window = max(near_window, self._subject_window)
         # only the last `window` tokens count: tokenise a stretch that holds one more
         near = max(lo, start - 12 * (window + 1))
         tokens = list(_TOKEN.finditer(text.norm, near, start))
         if near > lo and len(tokens) <= window:
             tokens = list(_TOKEN.finditer(text.norm, lo, start))
-        for count, token in enumerate(reversed(tokens), 1):
+        count = 0
+        for position in range(len(tokens) - 1, -1, -1):
+            token = tokens[position]
             word = token.group()
             if word in _PUNCT_STOP or word in self._breakers:
                 return None
-            if self._is_negator(word):
+            if word in self._filler_tokens:
+                continue  # 'didn't seem to be helping': fillers do not use up the window
+            count += 1
+            if self._is_negator(word) and (
+                count <= near_window or self._subject(word, tokens, position)
+            ):
                 return (token.start(), token.end(), text.raw[token.start() : token.end()])
-            if count >= self.rules.negation_window:
+            if count >= window:
                 return None
         return None
+
+    def _subject(self, word: str, tokens: list[re.Match[str]], index: int) -> bool:
+        """Whether negator `word` at `tokens[index]` is a subject reaching far ('none of these
+        was effective'), not one in a condition ('if none of these is effective')."""
+        if word not in self._subject_negators:
+            return False
+        return index == 0 or tokens[index - 1].group() not in _CONDITIONS
 
     def _finding(self, mention: Mention, text: _Text) -> Finding:
         index, start, end = text.sentence(mention.start)
