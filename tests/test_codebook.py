@@ -99,6 +99,13 @@ CASES = {
             "cb.yaml:17: rules.negated.helped: `no_effect` is not an effect id (known: ).",
         ],
     ),
+    "subject_negator_not_a_negator": (
+        "default_effect: not_stated",
+        "default_effect: not_stated\n  negators: [not, none]\n  subject_negators: [none, nothing]",
+        [
+            "cb.yaml:29: rules.subject_negators[1]: `nothing` is not in rules.negators; a subject negator must also be a negator (add it there or remove it here).",
+        ],
+    ),
     "unknown_default_effect": (
         "default_effect: not_stated",
         "default_effect: unclear",

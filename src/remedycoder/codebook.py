@@ -363,6 +363,13 @@ def _rule_problems(cb: Codebook, at) -> Iterable[str]:
                         f"{at('rules', field, source)}: `{value}` is not an effect id "
                         f"(known: {', '.join(sorted(effect_ids))})."
                     )
+    negators = {n.strip().lower() for n in cb.rules.negators}
+    for j, word in enumerate(cb.rules.subject_negators):
+        if word.strip().lower() not in negators:
+            yield (
+                f"{at('rules', 'subject_negators', j)}: `{word}` is not in rules.negators; "
+                "a subject negator must also be a negator (add it there or remove it here)."
+            )
 
 
 _PLACEHOLDER = re.compile(r"<([^>]*)>")
