@@ -68,10 +68,8 @@ REQUIRED = {
 GROUPS = {
     "supplements",
     "herbal",
-    "dopaminergics",
     "alpha2delta",
     "benzodiazepines",
-    "analgesics",
     "other_medications",
     "physical_folk",
     "avoidance",

@@ -131,6 +131,19 @@ def test_bare_head_word_refers_back_to_the_phrase(suggester):
     assert remedies(suggester, text) == {"chamomile"}
 
 
+@pytest.mark.parametrize(
+    ("text", "remedy"),
+    [
+        ("My neurologist put me on a dopamine agonist.", "dopaminergics"),
+        ("Parkinson's drugs gave me augmentation.", "dopaminergics"),
+        ("I took a couple of pain killers before bed.", "analgesics"),
+        ("Painkillers do nothing for it.", "analgesics"),
+    ],
+)
+def test_class_words_without_a_drug_name_get_the_class_code(suggester, text, remedy):
+    assert remedies(suggester, text) == {remedy}
+
+
 def test_child_term_gives_the_most_specific_code_only(suggester):
     assert remedies(suggester, "vicodin works") == {"hydrocodone"}
 
