@@ -358,15 +358,9 @@ class Suggester:
         """Fillers ('basically') are blanked before cues are matched, unless a cue uses them."""
         phrases = [*self.rules.neutral, *(c for e in self.codebook.effects for c in e.cues)]
         cue_text = " | ".join(" ".join(_WORD.findall(normalise(p))) for p in phrases)
-        cue_words = set(cue_text.split())
 
-        def used(filler: str) -> bool:  # 'a little' in 'helps a little' is the cue's own
-            words = _WORD.findall(normalise(filler))
-            return (
-                len(words) == 1
-                and words[0] in cue_words
-                or f" {' '.join(words)} " in (f" {cue_text} ")
-            )
+        def used(filler: str) -> bool:  # 'really' in 'really helps', 'a little' in 'helps a little'
+            return f" {' '.join(_WORD.findall(normalise(filler)))} " in f" {cue_text} "
 
         fillers = [_key(f) for f in self.rules.fillers if f.strip() and not used(f)]
         self._filler_re = _bounded(fillers) if fillers else None
