@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING
 
 from remedycoder.agreement import Disagreement, compute_agreement
 from remedycoder.errors import InputError
-from remedycoder.models import AUTO_CODER, Codebook, Coding, Comment, Event, utcnow
+from remedycoder.models import (
+    AUTO_CODER,
+    Codebook,
+    Coding,
+    Comment,
+    Event,
+    coder_name_problem,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from remedycoder.store import Store
@@ -162,7 +170,7 @@ def pending(
 
 def check_consensus(consensus: str, coders: Sequence[str]) -> None:
     """The consensus coder must be a name of its own: not a compared coder, not `auto`."""
-    if consensus in coders or consensus == AUTO_CODER or not consensus.strip():
+    if consensus in coders or coder_name_problem(consensus, human=True):
         raise InputError(
             f"--as {consensus}: the consensus must be a coder name of its own, not one of the "
             f"coders compared or `{AUTO_CODER}`.",
@@ -227,9 +235,9 @@ class Adjudication:
     ) -> Adjudication:
         """Compare the coders, copy what they agree on to `consensus`, list what is left."""
         check_consensus(consensus, coders)
-        if not adjudicator.strip() or adjudicator == AUTO_CODER:
+        if problem := coder_name_problem(adjudicator, human=True):
             raise InputError(
-                f"--coder {adjudicator!r}: not a usable coder name.", "Give your name."
+                f"--coder {adjudicator!r}: not a usable coder name ({problem}).", "Give your name."
             )
         codings = {c: store.codings(coders=[c], statuses=["confirmed"]) for c in coders}
         reviewed = {c: store.reviewed(c) for c in coders}

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 AttributeValue = str | int | float | bool | None
 
@@ -20,6 +21,29 @@ AUTO_CODER = "auto"
 """The coder name under which machine suggestions are stored."""
 
 CodingStatus = Literal["suggested", "confirmed", "rejected"]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def coder_name_problem(name: str, *, human: bool = False) -> str | None:
+    """Why `name` cannot name a coder (it goes into files, sheet titles and charts), or None.
+    `human`: a person's name, so not the machine's either."""
+    if human and name == AUTO_CODER:
+        return f"`{AUTO_CODER}` is the name of the machine's suggestions"
+    if not name.strip():
+        return "a coder name must not be blank"
+    if _CONTROL.search(name):
+        return "a coder name must not hold control characters (tabs, line breaks...)"
+    return None
+
+
+def _coder_name(name: str) -> str:
+    problem = coder_name_problem(name)
+    if problem:
+        raise ValueError(problem)
+    return name
+
+
+CoderName = Annotated[str, AfterValidator(_coder_name)]
 
 
 def utcnow() -> datetime:
@@ -259,7 +283,7 @@ class Coding(BaseModel):
     comment_id: str
     remedy: str
     effect: str
-    coder: str
+    coder: CoderName
     status: CodingStatus
     start: int | None = Field(None, ge=0, description="Evidence start, code points.")
     end: int | None = Field(None, ge=0, description="Evidence end, exclusive.")
@@ -301,7 +325,7 @@ class Event(BaseModel):
 
     seq: int | None = None
     at: datetime = Field(default_factory=utcnow)
-    coder: str
+    coder: CoderName
     action: EventAction
     comment_id: str | None = None
     coding_id: str | None = None

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from remedycoder.errors import InputError
-from remedycoder.models import AUTO_CODER, Codebook, Coding, Comment, Event, RemedyCode
+from remedycoder.models import (
+    AUTO_CODER,
+    Codebook,
+    Coding,
+    Comment,
+    Event,
+    RemedyCode,
+    coder_name_problem,
+)
 from remedycoder.store import Store
 
 QUEUES = ("unreviewed", "suggested", "flagged", "all")
@@ -163,8 +171,10 @@ class CodingSession:
         show_others: bool = False,
     ) -> CodingSession:
         """Start (or resume) at the first comment of the queue this coder has not reviewed."""
-        if not coder.strip() or coder == AUTO_CODER:
-            raise InputError(f"--coder {coder!r}: not a usable coder name.", "Give your name.")
+        if problem := coder_name_problem(coder, human=True):
+            raise InputError(
+                f"--coder {coder!r}: not a usable coder name ({problem}).", "Give your name."
+            )
         spec = spec or QueueSpec()
         session = cls(store, codebook, coder, build_queue(store, spec), spec, show_others)
         store.set_meta("last_coder", coder)

@@ -97,6 +97,19 @@ def test_a_bad_row_rejects_the_file_and_stores_nothing(tmp_path: Path):
     assert stored_codings(project) == 0
 
 
+def test_a_coder_name_with_control_characters_is_a_bad_row(tmp_path: Path):
+    # it would reach workbook properties and chart titles, which cannot hold it
+    project = make_project(tmp_path)
+    project.close()
+    path = write(tmp_path / "odd.jsonl", rows_for("bo\u0001b", [0]))
+    result = run(project, "import-codings", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:1: field `coder`: 'bo\\x01b': a coder name must not hold control" in (
+        result.stderr
+    )
+    assert stored_codings(project) == 0
+
+
 def test_changed_row_with_the_same_id_updates(tmp_path: Path):
     project = make_project(tmp_path)
     project.close()

@@ -22,7 +22,7 @@ from typing import Any
 from remedycoder.errors import ImportFormatError
 from remedycoder.exporters.sanitize import unescape_csv
 from remedycoder.importers.text import read_text
-from remedycoder.models import Codebook, Coding
+from remedycoder.models import Codebook, Coding, coder_name_problem
 
 REQUIRED = ("comment_id", "remedy", "effect", "coder", "status")
 COLUMNS = REQUIRED + ("start", "end", "quote", "note", "created_at")
@@ -262,6 +262,8 @@ def _field_problems(values, comment_ids: Container[str], codebook: Codebook) -> 
     if values["effect"] and codebook.effect(values["effect"]) is None:
         known = ", ".join(e.id for e in codebook.effects)
         yield f"field `effect`: `{values['effect']}` is not an effect code (known: {known})."
+    if values["coder"] and (problem := coder_name_problem(values["coder"])):
+        yield f"field `coder`: {values['coder']!r}: {problem}."
     if values["status"] and values["status"] not in STATUSES:
         known = ", ".join([*STATUSES, REVIEWED])
         yield f"field `status`: `{values['status']}` must be one of {known}."
