@@ -64,3 +64,31 @@ def test_unknown_coder_is_an_input_error(project):  # noqa: F811
     result = invoke(project, "summary", "--coder", "zed")
     assert result.exit_code == 2
     assert "Error: No codings by coder 'zed'." in result.output
+
+
+def test_the_summary_frame_holds_the_stored_values(project):  # noqa: F811
+    from remedycoder.cli.summary import SUMMARY_FIELDS
+    from remedycoder.project import Project
+
+    opened = Project.find(project)
+    fast = opened.codings_frame(SUMMARY_FIELDS)
+    full = opened.codings_frame()[list(SUMMARY_FIELDS)]
+    as_rows = sorted(map(tuple, fast.astype(str).to_numpy().tolist()))
+    assert as_rows == sorted(map(tuple, full.astype(str).to_numpy().tolist()))
+    assert len(as_rows) == 6
+    opened.close()
+
+
+def test_a_value_holding_the_packing_separator_is_still_read(project):  # noqa: F811
+    from remedycoder.cli.summary import SUMMARY_FIELDS
+    from remedycoder.models import Coding
+    from remedycoder.project import Project
+    from remedycoder.store import PACK_SEP
+
+    odd = f"carol{PACK_SEP}x"  # no longer accepted as a name, but a store may hold one
+    opened = Project.find(project)
+    row = opened.store.codings(coders=["alice"])[0].model_dump()
+    opened.store.put_codings([Coding.model_construct(**{**row, "id": "odd", "coder": odd})])
+    frame = opened.codings_frame(SUMMARY_FIELDS)
+    assert (frame["coder"] == odd).sum() == 1 and len(frame) == 7
+    opened.close()
