@@ -1,9 +1,9 @@
 """`remedycoder summary` end to end over 1M stored codings: store -> frame -> tables.
 
 Fills a project's store with N codings (N/3 comments, 3 codings each, two coders), then times
-the summary the way the command builds it (plain rows from the store into pandas) against the
-baseline of reading full Coding models from the store, in the same run. Target (DESIGN.md):
-summary over 1M codings < 3 s.
+the summary the way the command builds it (`Project.codings_frame`: five columns, four of them
+categories) against the baseline of reading full Coding models from the store, in the same run.
+Target (DESIGN.md): summary over 1M codings < 3 s.
 
     python benchmarks/summary_1m.py              # 1,000,000 codings
     python benchmarks/summary_1m.py --n 300000
@@ -65,7 +65,7 @@ def main() -> None:
         fill(project, args.n)
         print(f"{args.n:,} codings stored")
         fast = timed(
-            "summary (plain rows -> pandas)",
+            "summary (the command's path)",
             lambda: build_summary(project.authors_frame(), project.codings_frame(SUMMARY_FIELDS),
                                   project.codebook),
         )  # fmt: skip

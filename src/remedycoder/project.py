@@ -239,8 +239,9 @@ class Project:
     def codings_frame(self, fields: Sequence[str] | None = None) -> pd.DataFrame:
         """Stored codings as a pandas frame, read as plain rows (fast for tallies).
 
-        All fields in store order by default; with `fields`, only those (in no set order):
-        the summary needs five columns of a million rows, and reads them in about a second.
+        All fields in store order by default; with `fields`, only those, in no set order, with
+        remedy, effect, coder and status as categories: the summary needs five columns of a
+        million rows, and reads them in about 1.2 s.
         """
         import pandas as pd
 
