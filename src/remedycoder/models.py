@@ -32,7 +32,7 @@ def coder_name_problem(name: str, *, human: bool = False) -> str | None:
     if not name.strip():
         return "a coder name must not be blank"
     if _CONTROL.search(name):
-        return "a coder name must not hold control characters (tabs, line breaks...)"
+        return "a coder name must not hold control characters such as tabs or line breaks"
     return None
 
 
