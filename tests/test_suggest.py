@@ -263,6 +263,8 @@ def test_a_near_negator_window_still_applies_to_ordinary_negators(suggester):
         ("Milk and calcium have helped some people.", "helped"),  # not 'helped some'
         ("My doctor said magnesium might soothe the twitching.", "not_stated"),
         ("I take gabapentin, as there is no cure.", "not_stated"),
+        ("Nothing works better for me than a magnesium supplement.", "helped"),
+        ("If all else fails, I get up and take a cold shower.", "not_stated"),
         ("I paced and did stretches, desperate for anything to make it stop.", "not_stated"),
     ],
 )
