@@ -283,7 +283,6 @@ class Suggester:
                 exclude_keys.append(_key(phrase))
                 self._excludes.setdefault(_canonical(exclude_keys[-1]), set()).add(code.id)
         self._exclude_re = _bounded(sorted(set(exclude_keys))) if exclude_keys else None
-        self._exclude_keys = exclude_keys
         self._excluded_codes = {c for codes in self._excludes.values() for c in codes}
         self._exclude_reach = max((len(k) for k in exclude_keys), default=0) + 4
         self._index_terms()
@@ -408,7 +407,6 @@ class Suggester:
         self._filler_words = self._lead_class(self._filler_keys)
         self._avoid_words = self._lead_class(self._avoid_keys)
         self._stop_words = self._lead_class(self._stop_keys)
-        self._exclude_words = self._lead_class(self._exclude_keys)
 
     def _lead_class(self, keys: list[str]) -> set[str] | None:
         leads = _lead_words(keys)
@@ -466,7 +464,7 @@ class Suggester:
             found.sort(key=lambda m: m.start)
             found = self._merge_compounds(found, raw)
         if self._excluded_codes and any(m.remedy in self._excluded_codes for m in found):
-            found = self._drop_excluded(found, norm, words)
+            found = self._drop_excluded(found, norm)
         avoids = self._starting(self._avoid_words, words) if self._avoid_code else None
         stops = self._starting(self._stop_words, words) if self._stop_re is not None else None
         for mention in found:
@@ -610,15 +608,15 @@ class Suggester:
             out.append(mention)
         return out
 
-    def _drop_excluded(self, found: list[Mention], norm: str, words: _Words) -> list[Mention]:
-        places = self._starting(self._exclude_words, words)
+    def _drop_excluded(self, found: list[Mention], norm: str) -> list[Mention]:
+        # a short window per mention: scanning it beats finding the lead words everywhere
         reach = self._exclude_reach
         spans = [
             (m.start(), m.end(), self._excludes.get(_canonical(m.group()), set()))
             for mention in found
             if mention.remedy in self._excluded_codes
-            for m in _finditer(
-                self._exclude_re, norm, max(0, mention.start - reach), mention.end + reach, places
+            for m in self._exclude_re.finditer(
+                norm, max(0, mention.start - reach), mention.end + reach
             )
         ]
         return [
