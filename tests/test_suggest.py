@@ -273,6 +273,31 @@ def test_everyday_outcome_phrasings(suggester, text, effect):
     assert set(found.values()) == {effect}, found
 
 
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("Sugar, gluten and caffeine are my enemies.", "worsened"),  # triggers, no cue
+        ("I had two glasses of wine and a Benadryl.", None),  # alcohol has no default
+        ("Should I avoid Benadryl?", "not_stated"),  # asked about
+        ("I stopped Benadryl.", "not_stated"),  # stopped: no presumption
+        ("Caffeine never bothered me.", "not_stated"),  # negated: no presumption
+        ("My doctor put me on Requip.", "not_stated"),  # no default for this code
+    ],
+)
+def test_a_codes_own_default_effect_when_no_cue_is_found(suggester, text, effect):
+    found = effects(suggester, text)
+    if effect is None:
+        assert found["alcohol"] == "not_stated" and found["diphenhydramine"] == "worsened"
+    else:
+        assert set(found.values()) == {effect}, found
+
+
+def test_the_presumed_effect_says_so_in_the_reason(suggester):
+    (coding,) = suggester.suggest(Comment(id="c1", text="Diet Coke every afternoon."))
+    assert coding.effect == "worsened"
+    assert "the code's default when none is stated" in coding.reason
+
+
 def test_negation_is_shown_as_a_span_and_in_the_reason(suggester):
     text = "Magnesium didn't help."
     (suggestion,) = suggester.suggest(Comment(id="c1", text=text))

@@ -378,7 +378,13 @@ _PLACEHOLDER = re.compile(r"<([^>]*)>")
 def _suggestion_problems(cb: Codebook, at) -> Iterable[str]:
     """Fields the suggestion engine reads: `avoidance_of` targets, `<symptom>`/`<n>` in cues."""
     codable = {code.id for code in cb.remedies if code.codable}
+    effect_ids = {e.id for e in cb.effects}
     for i, code in enumerate(cb.remedies):
+        if code.default_effect is not None and code.default_effect not in effect_ids:
+            yield (
+                f"{at('remedies', i, 'default_effect')}: `{code.default_effect}` is not an "
+                f"effect id (known: {', '.join(sorted(effect_ids))})."
+            )
         target = code.avoidance_of
         if target is not None and (target not in codable or target == code.id):
             yield (

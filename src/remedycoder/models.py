@@ -113,6 +113,11 @@ class RemedyCode(BaseModel):
         description="A code this one is the avoidance of: its mentions after an avoidance cue "
         "('quit caffeine') are coded here instead.",
     )
+    default_effect: str | None = Field(
+        None,
+        description="Effect suggested when no cue says one for a mention of this code (a known "
+        "trigger: worsened); None: rules.default_effect.",
+    )
     hotkey: str | None = None
     color: str | None = None
 

@@ -29,7 +29,7 @@ import unicodedata
 import uuid
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -68,6 +68,7 @@ _SUBJECT_WORDS = _PRONOUNS | {
 }
 _CONDITIONS = frozenset({"if", "unless", "whether"})
 _OWNERS = ("my", "his", "her", "their", "your", "our", "the", "these", "those")
+_NO_CUE = "no effect cue"
 _LOOK_AHEAD = 2  # sentences after a mention that may still report its effect
 _AFTER = re.compile(r"\b(?:after|since|when|once|by)\b")
 _CACHE_LIMIT = 500_000
@@ -233,6 +234,7 @@ class Finding:
     cue: Cue | None = None
     evidence: tuple[int, int] = (0, 0)
     direct: bool = True  # False when the cue was borrowed across another remedy or sentence
+    presumable: bool = False  # no cue, and nothing that speaks against the code's default
 
 
 @dataclass(slots=True)
@@ -247,6 +249,7 @@ class _Text:
     blanked: str  # `norm` with fillers blanked, where cues are matched
     taken: list[tuple[int, int]]  # the mentions' spans
     scanned: set[int]  # sentences whose cues are in `cues`
+    neutral: list[int] = field(default_factory=list)  # where neutral phrases stand
 
     def sentence(self, pos: int) -> tuple[int, int, int]:
         index = bisect_right(self.bounds, pos) - 1
@@ -374,6 +377,11 @@ class Suggester:
         self._negator_suffixes = tuple(normalise(n) for n in rules.negators if n.startswith("n'"))
         self._breakers = {normalise(b) for b in rules.scope_breakers}
         self._subject_negators = {normalise(n) for n in rules.subject_negators}
+        self._presumed_effect = {
+            c.id: c.default_effect
+            for c in self.codebook.remedies
+            if c.default_effect not in (None, rules.default_effect)
+        }
         self._subject_window = rules.subject_negation_window if self._subject_negators else 0
         contrast = [_key(c) for c in rules.contrast]
         self._contrast_re = _bounded(contrast) if contrast else None
@@ -669,6 +677,8 @@ class Suggester:
                 floor = match.end()  # a cue's own words negate nothing after it
             if cue is not None:
                 cues.append(cue)
+            elif self._cue_effect(match.group()) == "":
+                text.neutral.append(match.start())
         return cues
 
     def _blanked(self, words: _Words) -> str:
@@ -1002,7 +1012,19 @@ class Suggester:
                 break
             if self._condition_re is not None and self._condition_re.search(text.norm, start, end):
                 break  # 'I have had it for years in one foot': back to the condition
-        return Finding(mention, default, "no effect cue", evidence=bounds)
+        presumable = mention.remedy in self._presumed_effect and self._plain(mention, text, bounds)
+        return Finding(mention, default, _NO_CUE, evidence=bounds, presumable=presumable)
+
+    def _plain(self, mention: Mention, text: _Text, bounds: tuple[int, int]) -> bool:
+        """Whether a code's default effect may stand for a mention with no cue: it was not
+        stopped, and its sentence has no negator ('never bothered me') and no neutral phrase
+        ('to help me sleep')."""
+        lo, hi = bounds
+        return (
+            not mention.stopped_by
+            and not any(lo <= at < hi for at in text.neutral)
+            and not any(self._is_negator(w) for w in _TOKEN.findall(text.norm, lo, hi))
+        )
 
     def _sentence_cues(self, text: _Text, index: int) -> list[Cue]:
         """The cues of sentence `index`, scanning it now if `_read` did not."""
@@ -1033,7 +1055,7 @@ class Suggester:
         """The finding that speaks for a remedy named several times in one comment."""
         stated = [f for f in findings if f.effect != self.rules.default_effect]
         if not stated:
-            return findings[0]
+            return self._presumed(findings)
         stated = [f for f in stated if f.direct] or stated
         effects = {f.effect for f in stated}
         for effect in _COMBINE:
@@ -1043,6 +1065,17 @@ class Suggester:
             first = next(f for f in stated if f.effect == "helped")
             return replace(first, effect="partial", why=first.why + "; mixed -> partial")
         return stated[0]
+
+    def _presumed(self, findings: list[Finding]) -> Finding:
+        """No cue for any mention: the code's own default effect where the codebook gives one
+        (a known trigger named with no outcome is most often reported as making it worse),
+        unless the remedy was stopped, asked about, planned or negated (`_plain`)."""
+        presumed = self._presumed_effect.get(findings[0].mention.remedy)
+        plain = [f for f in findings if f.presumable]
+        if presumed is None or not plain:
+            return findings[0]
+        why = f"{_NO_CUE}; the code's default when none is stated: {presumed}"
+        return replace(plain[0], effect=presumed, why=why, direct=False)
 
     @staticmethod
     def _spans(best: Finding, findings: list[Finding]) -> list[Span]:
