@@ -325,6 +325,28 @@ def test_the_next_sentence_continues_the_report(suggester):
     assert effects(suggester, text) == {"methadone": "helped"}
 
 
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("Nothing helps. I have tried magnesium, stretching and iron.", "no_effect"),
+        ("Nothing has ever worked for me. Tried valerian and quinine.", "no_effect"),
+        # not a list of things tried
+        ("Nothing helps. My doctor wants me on magnesium.", "not_stated"),
+        # the failure is asked about, or told in another paragraph
+        ("Does nothing help? I have tried magnesium.", "not_stated"),
+        ("Nothing helps.\n\nI have tried magnesium.", "not_stated"),
+        # the sentence before is about another remedy
+        ("Requip did nothing. I have tried magnesium too.", None),
+    ],
+)
+def test_a_list_of_things_tried_takes_the_failure_told_just_before(suggester, text, effect):
+    found = effects(suggester, text)
+    if effect is None:
+        assert found == {"ropinirole": "no_effect", "magnesium": "not_stated"}, found
+    else:
+        assert set(found.values()) == {effect}, found
+
+
 def test_the_next_sentence_does_not_count_when_it_names_another_remedy(suggester):
     text = "I take magnesium. Valerian works."
     assert effects(suggester, text) == {"magnesium": "not_stated", "valerian": "helped"}

@@ -69,6 +69,8 @@ _SUBJECT_WORDS = _PRONOUNS | {
 _CONDITIONS = frozenset({"if", "unless", "whether"})
 _OWNERS = ("my", "his", "her", "their", "your", "our", "the", "these", "those")
 _NO_CUE = "no effect cue"
+_TRIED = re.compile(r"\b(?:tried|tested|used|taken)\b")  # a list of things tried
+_FAILED = "no_effect"
 _LOOK_AHEAD = 2  # sentences after a mention that may still report its effect
 _AFTER = re.compile(r"\b(?:after|since|when|once|by)\b")
 _CACHE_LIMIT = 500_000
@@ -1012,8 +1014,31 @@ class Suggester:
                 break
             if self._condition_re is not None and self._condition_re.search(text.norm, start, end):
                 break  # 'I have had it for years in one foot': back to the condition
+        earlier = self._tried_after_failure(mention, text, index, bounds)
+        if earlier is not None:
+            return earlier
         presumable = mention.remedy in self._presumed_effect and self._plain(mention, text, bounds)
         return Finding(mention, default, _NO_CUE, evidence=bounds, presumable=presumable)
+
+    def _tried_after_failure(
+        self, mention: Mention, text: _Text, index: int, bounds: tuple[int, int]
+    ) -> Finding | None:
+        """'Nothing helps. I have tried calcium, stretching': a list of things tried takes the
+        failure told just before it, when that sentence names no remedy, asks nothing, and
+        the list follows it in the same paragraph."""
+        if index == 0 or not _TRIED.search(text.norm, bounds[0], mention.start):
+            return None
+        start, end = text.bounds[index - 1], text.bounds[index]
+        told = text.raw[start:end].rstrip()
+        if told.endswith("?") or "\n" in text.raw[start + len(told) : end]:
+            return None  # a question, or a new paragraph
+        if any(start <= m.start < end for m in text.mentions):
+            return None
+        cues = self._sentence_cues(text, index - 1)
+        if not cues or cues[0].effect != _FAILED:
+            return None
+        why = cues[0].describe() + " (the sentence before)"
+        return Finding(mention, _FAILED, why, cues[0], (start, bounds[1]), direct=False)
 
     def _plain(self, mention: Mention, text: _Text, bounds: tuple[int, int]) -> bool:
         """Whether a code's default effect may stand for a mention with no cue: it was not
