@@ -265,6 +265,10 @@ def test_a_near_negator_window_still_applies_to_ordinary_negators(suggester):
         ("I take gabapentin, as there is no cure.", "not_stated"),
         ("Nothing works better for me than a magnesium supplement.", "helped"),
         ("If all else fails, I get up and take a cold shower.", "not_stated"),
+        ("I can't sleep unless I take my gabapentin.", "helped"),
+        ("Ropinirole keeps them in check.", "helped"),
+        ("Coffee after lunch is a no-no for me.", "worsened"),
+        ("Since starting iron I noticed a big difference.", "helped"),
         ("I paced and did stretches, desperate for anything to make it stop.", "not_stated"),
     ],
 )
