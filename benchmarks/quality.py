@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/quality.py [--codebook codebook.yaml] [--verbose]
        python benchmarks/quality.py --gold GOLD.jsonl [--corpus CORPUS.jsonl] [--name NAME]
+                                    [--confusion]
 
 Without --gold it scores the bundled thread and the own phrasings. With --gold it scores only
 that file: its rows' "text", or the text of the --corpus row with the same "id" (corpus rows:
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,7 @@ class Score:
     effect_right: int = 0
     effect_total: int = 0
     mistakes: list[str] = field(default_factory=list)
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)  # (gold, suggested)
 
     @property
     def precision(self) -> float:
@@ -114,7 +117,9 @@ def score(suggester: Suggester, pairs: list[tuple[Comment, dict]]) -> Score:
                 continue
             result.tp += not want["optional"]
             result.effect_total += 1
-            if got.effect in want["effects"]:
+            right = got.effect in want["effects"]
+            result.confusion[(got.effect if right else want["effects"][0], got.effect)] += 1
+            if right:
                 result.effect_right += 1
             else:
                 result.mistakes.append(
@@ -139,6 +144,15 @@ def report(name: str, result: Score, verbose: bool) -> None:
             print(f"    {line}")
 
 
+def print_confusion(result: Score, effects: list[str]) -> None:
+    """Gold effect (rows; a right answer counts under the effect suggested) x suggested."""
+    width = max(map(len, effects)) + 2
+    print(" " * width + "".join(f"{e:>{width}}" for e in effects) + "   <- suggested")
+    for gold in effects:
+        cells = "".join(f"{result.confusion[(gold, got)]:>{width}}" for got in effects)
+        print(f"{gold:<{width}}{cells}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--codebook", default=str(ROOT / "codebook.yaml"))
@@ -146,11 +160,18 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, help="Score only this gold file.")
     parser.add_argument("--corpus", type=Path, help="Texts for --gold rows, by id.")
     parser.add_argument("--name", default=None, help="Label for the --gold report line.")
+    parser.add_argument(
+        "--confusion", action="store_true", help="With --gold: gold x suggested effects."
+    )
     args = parser.parse_args()
-    suggester = Suggester(load_codebook(args.codebook))
+    codebook = load_codebook(args.codebook)
+    suggester = Suggester(codebook)
     if args.gold:
         pairs = corpus_pairs(load_gold(args.gold), args.corpus)
-        report(args.name or args.gold.stem, score(suggester, pairs), args.verbose)
+        result = score(suggester, pairs)
+        report(args.name or args.gold.stem, result, args.verbose)
+        if args.confusion:
+            print_confusion(result, [e.id for e in codebook.effects])
         return
     thread = score(suggester, match_thread(load_gold(THREAD_GOLD), thread_comments()))
     report("bundled thread", thread, args.verbose)
