@@ -24,6 +24,11 @@ def remedies(suggester: Suggester, text: str) -> set[str]:
     return {m.remedy for m in suggester.find_mentions(text)}
 
 
+def text_remedy(suggester: Suggester, text: str) -> str:
+    (remedy,) = remedies(suggester, text)
+    return remedy
+
+
 def effects(suggester: Suggester, text: str) -> dict[str, str]:
     return {c.remedy: c.effect for c in suggester.suggest(Comment(id="c1", text=text))}
 
@@ -86,6 +91,7 @@ def test_unlisted_misspellings_match_fuzzily(suggester, word, remedy):
         "the message was clear",  # stoplist
         "my medications",  # stoplist
         "I was waking up",  # `walking` is not fuzzy
+        "a specialist in Massachusetts",  # not `massag*` with a misspelt stem
     ],
 )
 def test_ordinary_words_do_not_match(suggester, text):
@@ -149,7 +155,30 @@ def test_child_term_gives_the_most_specific_code_only(suggester):
 
 
 def test_class_word_and_child_term_give_both_codes(suggester):
-    assert remedies(suggester, "narcotics like vicodin") == {"opioids", "hydrocodone"}
+    text = "Narcotics made it worse for years, but vicodin works."
+    assert remedies(suggester, text) == {"opioids", "hydrocodone"}
+
+
+@pytest.mark.parametrize(
+    ("text", "remedy"),
+    [
+        ("The antihistamine diphenhydramine aggravates my RLS.", "diphenhydramine"),
+        ("I was put on Mirapex, another Parkinson's drug, and it helped.", "pramipexole"),
+        ("They gave me pramipexole, which is a dopamine agonist.", "pramipexole"),
+        ("narcotics like vicodin", "hydrocodone"),
+        ("Vicodin (a narcotic) works.", "hydrocodone"),
+    ],
+)
+def test_a_class_word_naming_the_drug_beside_it_is_that_drugs_mention(suggester, text, remedy):
+    assert remedies(suggester, text) == {remedy}
+
+
+def test_a_drug_the_class_code_holds_listed_beside_a_child_keeps_both(suggester):
+    # Phenergan has no code of its own: the class code holds it
+    assert remedies(suggester, "Benadryl, Phenergan, all of them make it worse.") == {
+        "diphenhydramine",
+        "antihistamines",
+    }
 
 
 # ---------------------------------------------------------------- avoidance

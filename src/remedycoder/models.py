@@ -232,6 +232,22 @@ class MatchingRules(BaseModel):
         default_factory=list,
         description="Words giving why a remedy was stopped ('because it made it worse'): no flip.",
     )
+    apposition: list[str] = Field(
+        default_factory=list,
+        description="Words that may stand between a drug and a class word naming its class "
+        "('the antihistamine diphenhydramine', 'X, which is a dopamine agonist'): then only "
+        "the drug is coded.",
+    )
+    purpose: list[str] = Field(
+        default_factory=list,
+        description="Words that make the cue right after them a purpose, not an outcome "
+        "('took X to relieve it').",
+    )
+    purpose_exceptions: list[str] = Field(
+        default_factory=list,
+        description="Words before a purpose word that make the cue an outcome after all "
+        "('able to sleep', 'started to ease', 'enough to trigger').",
+    )
     fuzzy: FuzzyRules = Field(default_factory=FuzzyRules)
 
 

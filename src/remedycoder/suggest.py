@@ -401,6 +401,10 @@ class Suggester:
         named = [_key(s) for s in rules.symptoms if s.strip() and normalise(s) not in _PRONOUNS]
         self._condition_re = _bounded(named) if named else None
         self._labels = self._lookup_choices()
+        self._apposition = {normalise(w) for w in rules.apposition}
+        self._purpose = {normalise(w) for w in rules.purpose}
+        self._purpose_exceptions = {normalise(w) for w in rules.purpose_exceptions}
+        self._ancestors = _codable_ancestors(self.codebook)
 
     def _compile_words(self) -> None:
         """Per-word classes, filled as words are first seen: the words a term may start with
@@ -485,7 +489,32 @@ class Suggester:
                 mention.stopped_by = self._cue_before(self._stop_re, mention, norm)
         if self._heads_possible(found):
             self._resolve_heads(found, norm)
+        if self._apposition and len(found) > 1:
+            found = self._drop_class_appositions(found, norm)
         return found
+
+    def _drop_class_appositions(self, found: list[Mention], norm: str) -> list[Mention]:
+        """'The antihistamine diphenhydramine', 'Mirapex, another Parkinson's drug': a class
+        word that only names the class of the drug beside it is that drug's mention."""
+        dropped: set[int] = set()
+        for left, right in zip(found, found[1:], strict=False):
+            gap = norm[left.end : right.start]
+            for class_, drug in ((left, right), (right, left)):
+                if class_.remedy in self._ancestors.get(drug.remedy, ()) and self._appositive(gap):
+                    dropped.add(id(class_))
+        return [m for m in found if id(m) not in dropped] if dropped else found
+
+    def _appositive(self, gap: str) -> bool:
+        """Only apposition words, a space or a bracket between: 'X, an antihistamine', not a
+        list ('Benadryl, Phenergan': a class code also holds drugs without a code of their own)."""
+        words = _WORD.findall(gap)
+        if not words:
+            return not gap.strip() or gap.strip() in ("(", "[")
+        return (
+            len(words) <= 4
+            and not any(ch in gap for ch in ".;!?\n")
+            and all(w in self._apposition for w in words)
+        )
 
     def _heads_possible(self, found: list[Mention]) -> bool:
         return len(found) > 1 and any(
@@ -600,8 +629,14 @@ class Suggester:
     def _candidates(word: str, target: str, is_glob: bool) -> list[str]:
         if not is_glob:
             return [word]
-        size = len(target)
-        return [word[:n] for n in (size - 1, size, size + 1) if n <= len(word)]
+        # the stem's last letters must stand where the glob's tail begins: 'mastrabation'
+        # is 'masturbat*' misspelt, 'massachusetts' is not 'massag*' with another tail
+        size, end = len(target), target[-2:]
+        return [
+            word[:n]
+            for n in (size - 1, size, size + 1)
+            if n <= len(word) and word[n - 2 : n] == end
+        ]
 
     def _merge_compounds(self, found: list[Mention], raw: str) -> list[Mention]:
         """'Chaomile tea': a fuzzy word plus the rest of one of its code's phrases is one."""
@@ -1197,6 +1232,22 @@ def suggestion_id(comment_id: str, remedy: str, codebook_hash: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+
+
+def _codable_ancestors(codebook: Codebook) -> dict[str, frozenset[str]]:
+    """Each codable code's codable ancestors (its class codes), for codes that have any."""
+    parents = {code.id: code.parent for code in codebook.remedies}
+    codable = {code.id for code in codebook.remedies if code.codable}
+    out: dict[str, frozenset[str]] = {}
+    for code_id in codable:
+        seen, parent = [], parents.get(code_id)
+        while parent is not None and parent not in seen:
+            seen.append(parent)
+            parent = parents.get(parent)
+        classes = frozenset(seen) & codable
+        if classes:
+            out[code_id] = classes
+    return out
 
 
 def _index_start(index: dict[str, set[str] | None], key: str) -> None:
