@@ -463,6 +463,62 @@ def test_purpose_is_not_an_outcome(suggester):
 
 
 @pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("I take magnesium every night to relieve the cramping.", "not_stated"),
+        ("I rub my calves with a massage ball to alleviate the discomfort.", "not_stated"),
+        ("Within a week magnesium began to relieve it.", "helped"),  # 'began to': an outcome
+        ("Magnesium was enough to relieve it.", "helped"),
+    ],
+)
+def test_a_cue_after_to_is_a_purpose_unless_a_verb_makes_it_an_outcome(suggester, text, effect):
+    assert effects(suggester, text) == {text_remedy(suggester, text): effect}
+
+
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("I took two pain killers hoping they would help, but alas, they did not.", "no_effect"),
+        ("Took valerian to see if it would work, but it didn't.", "no_effect"),
+        ("I was hoping quinine would help, but it didn't.", "no_effect"),
+        ("I tried a hot bath to see if it helps. We will know tonight.", "not_stated"),
+        ("It didn't take long before gabapentin helped.", "helped"),  # not an answer
+    ],
+)
+def test_a_hope_answered_after_a_contrast_is_the_outcome(suggester, text, effect):
+    assert list(effects(suggester, text).values()) == [effect]
+
+
+def test_a_negated_fade_does_not_make_relief_partial(suggester):
+    text = "Methadone is a very effective medicine; we never had to increase the dose."
+    assert effects(suggester, text) == {"methadone": "helped"}
+
+
+def test_a_report_about_one_remedy_takes_an_outcome_told_later(suggester):
+    text = (
+        "One evening my husband put a small weighted blanket on my leg. We had just made it "
+        "for our toddler. I kept watching TV. It didn't take long before I felt relief."
+    )
+    assert effects(suggester, text) == {"compression": "helped"}
+
+
+def test_an_outcome_told_later_is_not_taken_when_two_remedies_are_named(suggester):
+    text = (
+        "One evening my husband put a small weighted blanket on my leg, and I had a bath. We "
+        "had just made it for our toddler. I kept watching TV. Later I felt relief."
+    )
+    assert set(effects(suggester, text).values()) == {"not_stated"}
+
+
+def test_a_plan_told_before_a_later_outcome_ends_the_search(suggester):
+    text = (
+        "My doctor mentioned gabapentin. The appointment ran long. I might try it. "
+        "It was sunny out. Afterwards I felt relief."
+    )
+    assert effects(suggester, text) == {"gabapentin": "not_stated"}
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # a cue about stopping that came before: what the drug did, not what stopping did

@@ -394,10 +394,11 @@ def _suggestion_problems(cb: Codebook, at) -> Iterable[str]:
     for i, effect in enumerate(cb.effects):
         for j, cue in enumerate(effect.cues):
             for name in _PLACEHOLDER.findall(cue):
-                if name not in ("symptom", "n"):
+                if name not in ("symptom", "n", "end"):
                     yield (
                         f"{at('effects', i, 'cues', j)}: unknown placeholder `<{name}>`; "
-                        "only `<symptom>` and `<n>` (a number) are known."
+                        "only `<symptom>`, `<n>` (a number) and `<end>` (the end of a "
+                        "clause) are known."
                     )
                 elif name == "symptom" and not cb.rules.symptoms:
                     yield (

@@ -39,7 +39,7 @@ from remedycoder.models import AUTO_CODER, Codebook, Coding, Comment, Span, utcn
 
 _NAMESPACE = uuid.UUID("6f1c1b52-5d0e-4f43-9d51-3a4d1c1e9a27")
 _NAMESPACE_SHA1 = hashlib.sha1(_NAMESPACE.bytes)
-_SEP, _GLOB, _NUM, _SYMPTOM = "\x00", "\x01", "\x02", "\x03"
+_SEP, _GLOB, _NUM, _SYMPTOM, _END = "\x00", "\x01", "\x02", "\x03", "\x04"
 _NUMBER_WORD = (
     r"(?:\d+(?:[.,]\d+)?|a few|a couple(?: of)?|several|one|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|an?)"
@@ -127,7 +127,8 @@ def _key(phrase: str) -> str:
     key = _SEP.join(words)
     if key.endswith("*"):
         key = key[:-1] + _GLOB
-    return key.replace("<n>", _NUM).replace("<symptom>", _SYMPTOM)
+    key = key.replace("<n>", _NUM).replace("<symptom>", _SYMPTOM)
+    return key.replace(_SEP + "<end>", _END).replace("<end>", _END)
 
 
 def _canonical(text: str) -> str:
@@ -356,7 +357,12 @@ class Suggester:
         symptoms = [_key(s) for s in self.rules.symptoms if s.strip()]
         sep = r"[\s\-]+"
         owner = rf"(?:(?:{'|'.join(_OWNERS)}){sep})?"  # 'eased his symptoms', 'eases my symptoms'
-        return {**_PIECES, _SEP: sep, _SYMPTOM: f"(?:{owner}{_trie_pattern(symptoms)})"}
+        return {
+            **_PIECES,
+            _SEP: sep,
+            _SYMPTOM: f"(?:{owner}{_trie_pattern(symptoms)})",
+            _END: r"(?=\s*(?:[.!?;:,)\]\"\u2026]|$))",  # 'hoping they would, but they did not.'
+        }
 
     def _compile_fillers(self) -> None:
         """Fillers ('basically') are blanked before cues are matched, unless a cue uses them."""
@@ -705,18 +711,43 @@ class Suggester:
     def _scan(self, text: _Text, lo: int, hi: int) -> list[Cue]:
         """The cues between `lo` and `hi` (sentence bounds), outside the mentions."""
         cues: list[Cue] = []
-        floor, taken = lo, text.taken
+        floor, taken, hoped = lo, text.taken, -1
         for match in self._cue_re.finditer(text.blanked, lo, hi):
             if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            if self._purpose and self._for_purpose(text.blanked, match.start(), lo):
+                text.neutral.append(match.start())  # 'took X to relieve it': why, not what
+                continue
+            if hoped >= 0 and self._hoped(text.norm, hoped, match.start()):
+                text.neutral.append(match.start())  # 'hoping it would help': not what it did
                 continue
             cue = self._cue(match, text, floor)
             if not self._is_negator(match.group()):
                 floor = match.end()  # a cue's own words negate nothing after it
             if cue is not None:
                 cues.append(cue)
+                if cue.raw_effect == self.rules.default_effect:
+                    hoped = cue.end
             elif self._cue_effect(match.group()) == "":
                 text.neutral.append(match.start())
         return cues
+
+    def _hoped(self, norm: str, end: int, start: int) -> bool:
+        """Whether a cue at `start` is what a plan, hope or hedge ending at `end` expects: a few
+        words on, in the same clause ('hoping they would help', 'to see if it would work')."""
+        gap = norm[end:start]
+        if any(ch in gap for ch in ",;:.!?"):
+            return False
+        words = _WORD.findall(gap)
+        return len(words) <= 5 and self._breakers.isdisjoint(words)
+
+    def _for_purpose(self, blanked: str, start: int, lo: int) -> bool:
+        """Whether a purpose word stands right before the cue ('to' of 'to ease it'), and is
+        not one that makes it an outcome ('able to sleep', 'started to ease')."""
+        tokens = _TOKEN.findall(blanked, max(lo, start - 40), start)
+        if not tokens or tokens[-1] not in self._purpose:
+            return False
+        return len(tokens) < 2 or tokens[-2] not in self._purpose_exceptions
 
     def _blanked(self, words: _Words) -> str:
         """The normalised text with fillers blanked out (as `_filler_re.sub(_blank, norm)`)."""
@@ -816,11 +847,14 @@ class Suggester:
         if text.raw[start:end].rstrip().endswith("?"):
             return Finding(mention, default, "in a question", evidence=(start, end))
         plan = next((c for c in inside if c.raw_effect == default and c.end <= mention.start), None)
-        if plan is not None:
+        answer = plan and self._forward(mention, inside, text)
+        if plan is not None and not (answer and self._answered(plan, answer, text)):
             # hearsay or a plan, unless the next sentence reports trying it
             after = self._next_sentence(mention, text, index, (start, end))
             return after if after.cue is not None else self._plan(mention, plan, (start, end))
-        cue = self._adjacent(mention, inside, text) or self._forward(mention, inside, text)
+        cue = (
+            answer or self._adjacent(mention, inside, text) or self._forward(mention, inside, text)
+        )
         if cue is not None and cue.negator is None:
             cue = self._negated_mention(mention, cue, text)
         cue = cue or self._backward(mention, inside, text)
@@ -868,6 +902,13 @@ class Suggester:
         lo, hi = sorted((mention.end, cue.start))
         return any(lo <= m.start < hi and m.remedy != mention.remedy for m in text.mentions)
 
+    def _answered(self, plan: Cue, cue: Cue, text: _Text) -> bool:
+        """'Hoping they would help, but they did not': a contrast after the plan, then what
+        happened."""
+        return self._contrast_re is not None and bool(
+            self._contrast_re.search(text.norm, plan.end, cue.start)
+        )
+
     def _plan(self, mention: Mention, cue: Cue, bounds: tuple[int, int]) -> Finding:
         why = f'plan/question "{cue.text}" -> {cue.effect}'
         return Finding(mention, cue.effect, why, cue, bounds)
@@ -883,7 +924,8 @@ class Suggester:
         else:
             lo, hi = cue.start, mention.start
         between = next((c for c in inside if c.raw_effect == default and lo <= c.start < hi), None)
-        if between is not None:
+        forward = cue.start >= mention.end
+        if between is not None and not (forward and self._answered(between, cue, text)):
             return self._plan(mention, between, bounds)
         return self._stopped(Finding(mention, cue.effect, cue.describe(), cue, bounds), text)
 
@@ -940,8 +982,8 @@ class Suggester:
                 break
             if self._other_subject(cue.end, other, text):
                 break  # '...; the newer ones fade' qualifies them, not this
-            if other.negator and other.raw_effect == "worsened":
-                continue  # 'without augmentation' does not qualify relief
+            if other.negator and other.raw_effect in ("worsened", "partial"):
+                continue  # 'without augmentation', 'never had to increase the dose'
             if other.effect in ("partial", "worsened", "no_effect"):
                 return replace(other, effect="partial")  # helped, then faded or turned
         return cue
@@ -1026,9 +1068,13 @@ class Suggester:
         """A mention with no cue of its own takes the first cue of the sentences after it
         ('I started X. I ordered it on a whim. It helped.'), up to `_LOOK_AHEAD` of them, while
         they carry on the same report: no other remedy, no cue, no question, no naming of the
-        condition and no line break before the sentence whose cue is taken."""
+        condition and no line break before the sentence whose cue is taken. In a report that
+        names one remedy only, the look-ahead is not limited to `_LOOK_AHEAD` sentences ('My
+        husband suggested I try it. ... It didn't take long before I felt relief')."""
         default = self.rules.default_effect
-        for step in range(1, _LOOK_AHEAD + 1):
+        alone = all(m.remedy == mention.remedy for m in text.mentions)
+        reach = len(text.bounds) if alone else _LOOK_AHEAD
+        for step in range(1, reach + 1):
             if index + step + 1 >= len(text.bounds):
                 break
             start, end = text.bounds[index + step], text.bounds[index + step + 1]
@@ -1043,7 +1089,7 @@ class Suggester:
                 why = cue.describe() + (" (next sentence)" if step == 1 else " (sentences on)")
                 found = Finding(mention, cue.effect, why, cue, (bounds[0], end), direct=False)
                 return self._stopped(found, text)
-            if step == _LOOK_AHEAD or cues or named < end:
+            if step == reach or cues or named < end:
                 break  # nothing further, or something else is being told now
             if text.raw[start:end].rstrip().endswith("?"):
                 break
@@ -1267,7 +1313,7 @@ def _index_start(index: dict[str, set[str] | None], key: str) -> None:
 
 
 _LEAD = re.compile(r"\w+")
-_PIECES_AND_SYMPTOM = frozenset([*_PIECES, _SYMPTOM])
+_PIECES_AND_SYMPTOM = frozenset([*_PIECES, _SYMPTOM, _END])
 _SPACE_BYTES = bytes(i if re.match(r"\w", chr(i)) else 32 for i in range(256))
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 
