@@ -1282,18 +1282,9 @@ _WORD = re.compile(r"\w+")
 
 def _codable_ancestors(codebook: Codebook) -> dict[str, frozenset[str]]:
     """Each codable code's codable ancestors (its class codes), for codes that have any."""
-    parents = {code.id: code.parent for code in codebook.remedies}
     codable = {code.id for code in codebook.remedies if code.codable}
-    out: dict[str, frozenset[str]] = {}
-    for code_id in codable:
-        seen, parent = [], parents.get(code_id)
-        while parent is not None and parent not in seen:
-            seen.append(parent)
-            parent = parents.get(parent)
-        classes = frozenset(seen) & codable
-        if classes:
-            out[code_id] = classes
-    return out
+    classes = {code_id: frozenset(codebook.ancestors(code_id)) & codable for code_id in codable}
+    return {code_id: found for code_id, found in classes.items() if found}
 
 
 def _index_start(index: dict[str, set[str] | None], key: str) -> None:
