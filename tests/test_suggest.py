@@ -353,6 +353,22 @@ def test_questions_plans_and_hearsay_are_not_stated(suggester, text):
     assert set(effects(suggester, text).values()) == {"not_stated"}
 
 
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("I would strongly advise you to avoid coffee.", "not_stated"),
+        ("You should try magnesium, it is cheap.", "not_stated"),
+        ("Magnesium is worth a try.", "not_stated"),
+        ("I plan to try magnesium, hopefully it helps me.", "not_stated"),
+        # advice, then the writer's own outcome
+        ("You could try magnesium, it worked for me.", "helped"),
+        ("You could try magnesium, it helped me a lot.", "helped"),
+    ],
+)
+def test_advice_is_not_stated_unless_the_writer_tells_their_own_outcome(suggester, text, effect):
+    assert set(effects(suggester, text).values()) == {effect}
+
+
 def test_the_next_sentence_continues_the_report(suggester):
     text = "Try methodone\u2026 It\u2019s wonderful and no more rls."
     assert effects(suggester, text) == {"methadone": "helped"}
@@ -383,6 +399,36 @@ def test_a_list_of_things_tried_takes_the_failure_told_just_before(suggester, te
 def test_the_next_sentence_does_not_count_when_it_names_another_remedy(suggester):
     text = "I take magnesium. Valerian works."
     assert effects(suggester, text) == {"magnesium": "not_stated", "valerian": "helped"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the cue leads straight into the remedy the next sentence names: it is that one's
+        (
+            "I take iron. Nothing works better than magnesium.",
+            {"iron": "not_stated", "magnesium": "helped"},
+        ),
+        # a clause break between them: the cue still tells about the first remedy
+        (
+            "I take iron. It worked, so I stopped magnesium.",
+            {"iron": "helped", "magnesium": "not_stated"},
+        ),
+        (
+            "I take iron. Nothing worked until I got on magnesium.",
+            {"iron": "no_effect", "magnesium": "helped"},
+        ),
+    ],
+)
+def test_a_cue_leading_into_another_remedy_is_that_remedys(suggester, text, expected):
+    assert effects(suggester, text) == expected
+
+
+def test_the_next_sentence_in_a_new_paragraph_is_not_the_remedys(suggester):
+    text = "It's not like I was taking valerian.\n\nThe second week was even worse."
+    assert effects(suggester, text) == {"valerian": "not_stated"}
+    wrapped = "I was taking valerian.\nWithin a week it helped."
+    assert effects(suggester, wrapped) == {"valerian": "helped"}
 
 
 def test_an_outcome_two_sentences_on_still_belongs_to_the_remedy(suggester):

@@ -72,6 +72,8 @@ _NO_CUE = "no effect cue"
 _TRIED = re.compile(r"\b(?:tried|tested|used|taken)\b")  # a list of things tried
 _FAILED = "no_effect"
 _LOOK_AHEAD = 2  # sentences after a mention that may still report its effect
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a paragraph break, not a wrapped line
+_FOR_ME = re.compile(r"(?:\s+\w+)?\s+(?:for |on |with )?me\b")  # 'worked (wonders) for me'
 _AFTER = re.compile(r"\b(?:after|since|when|once|by)\b")
 _CACHE_LIMIT = 500_000
 _COMBINE = ("worsened", "partial")
@@ -872,6 +874,8 @@ class Suggester:
         start, end = text.bounds[index + 1], text.bounds[index + 2]
         if any(start <= m.start < end for m in text.mentions):
             return []
+        if _BLANK_LINE.search(text.raw, text.bounds[index], start):
+            return []  # the next paragraph tells something else
         cues = [c for c in text.cues if start <= c.start < end]
         turn = self._contrast_re is not None and self._contrast_re.match(text.norm, start)
         # without a 'then'/'but' opening it, 'worse at night' describes the condition
@@ -904,7 +908,9 @@ class Suggester:
 
     def _answered(self, plan: Cue, cue: Cue, text: _Text) -> bool:
         """'Hoping they would help, but they did not': a contrast after the plan, then what
-        happened."""
+        happened. 'You could try X, it worked for me': advice, then the writer's own outcome."""
+        if text.norm[cue.start : cue.end].endswith(" me") or _FOR_ME.match(text.norm, cue.end):
+            return True
         return self._contrast_re is not None and bool(
             self._contrast_re.search(text.norm, plan.end, cue.start)
         )
@@ -1078,10 +1084,15 @@ class Suggester:
             if index + step + 1 >= len(text.bounds):
                 break
             start, end = text.bounds[index + step], text.bounds[index + step + 1]
-            if step > 1 and "\n" in text.raw[mention.end : start]:
+            gap = text.raw[mention.end : start]
+            if "\n" in gap and (step > 1 or _BLANK_LINE.search(gap)):
                 break  # a new paragraph is a new report
             named = min((m.start for m in text.mentions if start <= m.start < end), default=end)
-            cues = [c for c in self._sentence_cues(text, index + step) if c.start < named]
+            cues = [
+                c
+                for c in self._sentence_cues(text, index + step)
+                if c.start < named and (named == end or self._apart(c.end, named, text))
+            ]
             if step > 1 and cues and text.raw[start:end].rstrip().endswith("?"):
                 break  # 'Did it help?' asks, it does not report
             cue = self._qualified(cues[0], cues[1:], text) if cues else None
@@ -1100,6 +1111,13 @@ class Suggester:
             return earlier
         presumable = mention.remedy in self._presumed_effect and self._plain(mention, text, bounds)
         return Finding(mention, default, _NO_CUE, evidence=bounds, presumable=presumable)
+
+    def _apart(self, lo: int, hi: int, text: _Text) -> bool:
+        """Whether a cue ending at `lo` is cut off from a remedy named at `hi` by a clause
+        break (a comma, a semicolon, a scope breaker such as 'but' or 'until'): 'It worked,
+        so I stopped Y' reports on the earlier remedy, 'Nothing works better than Y' on Y."""
+        gap = text.norm[lo:hi]
+        return any(p in gap for p in ",;:") or not self._breakers.isdisjoint(_WORD.findall(gap))
 
     def _tried_after_failure(
         self, mention: Mention, text: _Text, index: int, bounds: tuple[int, int]
