@@ -208,6 +208,32 @@ def test_avoidance_cue_does_not_reach_past_the_sentence(suggester):
     assert remedies(suggester, "I quit smoking. Coffee is fine.") == {"caffeine"}
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # an avoidance term right before another avoidable remedy avoids that one
+        ("I don't drink coffee anymore.", {"avoid_caffeine"}),
+        ("I quit drinking diet coke.", {"avoid_aspartame"}),
+        ("I don't drink, and I still get RLS.", {"avoid_alcohol"}),
+        # 'not to eat', 'no longer drink' are avoidance too
+        (
+            "I promise myself not to eat sugar or drink caffeine.",
+            {"avoid_refined_carbs", "avoid_caffeine"},
+        ),
+        ("I no longer drink alcohol.", {"avoid_alcohol"}),
+        # a reason or a new clause ends the avoidance's reach
+        ("I try not to eat late, but coffee makes it worse.", {"caffeine"}),
+        (
+            "I don't drink alcohol anymore because even one beer sets my legs off.",
+            {"avoid_alcohol", "alcohol"},
+        ),
+        ("I stopped sugar then caffeine.", {"avoid_refined_carbs", "avoid_caffeine"}),
+    ],
+)
+def test_what_is_avoided_is_the_avoidable_remedy_named(suggester, text, found):
+    assert remedies(suggester, text) == found
+
+
 # ---------------------------------------------------------------- effects
 
 
@@ -216,6 +242,7 @@ def test_avoidance_cue_does_not_reach_past_the_sentence(suggester):
     [
         ("Magnesium works.", "helped"),
         ("I take magnesium and the twitching went away.", "helped"),
+        ("Since I stopped drinking wine my legs are fine.", "helped"),
         ("Ropinirole at bedtime and you sleep like a baby.", "helped"),
         ("Magnesium gives me some relief.", "partial"),
         ("Magnesium helped for a while.", "partial"),

@@ -495,6 +495,8 @@ class Suggester:
                     self._avoidance(mention, norm)
             elif self._stop_re is not None and _near(stops, mention.start, norm):
                 mention.stopped_by = self._cue_before(self._stop_re, mention, norm)
+        if self._avoid_code and len(found) > 1:
+            found = self._avoidance_objects(found, norm)
         if self._heads_possible(found):
             self._resolve_heads(found, norm)
         if self._apposition and len(found) > 1:
@@ -679,11 +681,44 @@ class Suggester:
         ]
 
     def _avoidance(self, mention: Mention, norm: str) -> None:
-        """'Quit sugar': a mention after an avoidance cue becomes the avoidance code."""
-        cue = self._cue_before(self._avoid_re, mention, norm)
-        if cue is not None:
-            mention.remedy = self._avoid_code[mention.remedy]
-            mention.avoided_by = cue
+        """'Quit sugar': a mention after an avoidance cue becomes the avoidance code, unless
+        a reason or a new clause comes between ('I try not to eat late, but coffee makes it
+        worse'; not 'I quit sugar then caffeine')."""
+        if self._avoid_re is None:
+            return
+        before = norm[max(0, mention.start - 160) : mention.start]
+        before = before[max(before.rfind(ch) for ch in ".!?;:\n") + 1 :]
+        cues = list(self._avoid_re.finditer(before))
+        if not cues:
+            return
+        cue = cues[-1]  # the nearest
+        if self._reason_re is not None and self._reason_re.search(before, cue.end()):
+            return  # 'I quit drinking because one beer sets my legs off'
+        if self._contrast_re is not None:
+            for turn in self._contrast_re.finditer(before, cue.end()):
+                if before[: turn.start()].rstrip().endswith(","):
+                    return
+        mention.remedy = self._avoid_code[mention.remedy]
+        mention.avoided_by = cue.group()
+
+    def _avoidance_objects(self, found: list[Mention], norm: str) -> list[Mention]:
+        """'Quit drinking coffee', 'don't drink diet coke': an avoidance term ('quit
+        drinking' of avoid_alcohol) right before another avoidable remedy avoids that one."""
+        avoiders = set(self._avoid_code.values())
+        dropped: set[int] = set()
+        for left, right in zip(found, found[1:], strict=False):
+            if (
+                left.remedy not in avoiders
+                or left.avoided_by
+                or norm[left.end : right.start].strip()
+            ):
+                continue
+            if right.remedy in self._avoid_code and self._avoid_code[right.remedy] != left.remedy:
+                right.remedy = self._avoid_code[right.remedy]
+                right.avoided_by = left.text
+            if right.remedy in avoiders and right.remedy != left.remedy:
+                dropped.add(id(left))
+        return [m for m in found if id(m) not in dropped] if dropped else found
 
     @staticmethod
     def _cue_before(pattern: re.Pattern[str] | None, mention: Mention, norm: str) -> str | None:
