@@ -683,7 +683,7 @@ class Suggester:
     def _avoidance(self, mention: Mention, norm: str) -> None:
         """'Quit sugar': a mention after an avoidance cue becomes the avoidance code, unless
         a reason or a new clause comes between ('I try not to eat late, but coffee makes it
-        worse'; not 'I quit sugar then caffeine')."""
+        worse'; not 'I quit sugar then soda')."""
         if self._avoid_re is None:
             return
         before = norm[max(0, mention.start - 160) : mention.start]
@@ -693,7 +693,7 @@ class Suggester:
             return
         cue = cues[-1]  # the nearest
         if self._reason_re is not None and self._reason_re.search(before, cue.end()):
-            return  # 'I quit drinking because one beer sets my legs off'
+            return  # 'I quit drinking because one beer sets it off'
         if self._contrast_re is not None:
             for turn in self._contrast_re.finditer(before, cue.end()):
                 if before[: turn.start()].rstrip().endswith(","):
