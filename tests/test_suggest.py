@@ -352,6 +352,22 @@ def test_a_codes_own_default_effect_when_no_cue_is_found(suggester, text, effect
         assert set(found.values()) == {effect}, found
 
 
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("Tonic water? Total waste of money.", "no_effect"),  # a topic, then the answer
+        ("Magnesium? It did nothing for me.", "no_effect"),
+        ("And Requip? Worked for a year, then augmentation.", "partial"),
+        ("Has anyone tried magnesium? It helped my mother.", "not_stated"),  # asks others
+        ("Magnesium? Does it work?", "not_stated"),
+    ],
+)
+def test_a_question_naming_only_the_remedy_is_answered_by_the_next_sentence(
+    suggester, text, effect
+):
+    assert set(effects(suggester, text).values()) == {effect}
+
+
 def test_the_presumed_effect_says_so_in_the_reason(suggester):
     (coding,) = suggester.suggest(Comment(id="c1", text="Diet Coke every afternoon."))
     assert coding.effect == "worsened"

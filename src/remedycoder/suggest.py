@@ -870,6 +870,13 @@ class Suggester:
                 return None
         return None
 
+    @staticmethod
+    def _topic(mention: Mention, text: _Text, start: int, end: int) -> bool:
+        """Whether a question names only the remedy ('Tonic water?', 'And X?'): a topic the
+        writer answers next, not a question to others."""
+        rest = text.norm[start : mention.start] + " " + text.norm[mention.end : end]
+        return len(_WORD.findall(rest)) <= 1
+
     def _subject(self, word: str, tokens: list[re.Match[str]], index: int) -> bool:
         """Whether negator `word` at `tokens[index]` is a subject reaching far ('none of these
         was effective'), not one in a condition ('if none of these is effective')."""
@@ -882,6 +889,10 @@ class Suggester:
         default = self.rules.default_effect
         inside = [c for c in text.cues if start <= c.start < end]
         if text.raw[start:end].rstrip().endswith("?"):
+            if self._topic(mention, text, start, end):  # 'Tonic water? A waste of money.'
+                after = self._next_sentence(mention, text, index, (start, end))
+                if after.cue is not None:
+                    return after
             return Finding(mention, default, "in a question", evidence=(start, end))
         plan = next((c for c in inside if c.raw_effect == default and c.end <= mention.start), None)
         answer = plan and self._forward(mention, inside, text)
