@@ -368,6 +368,25 @@ def test_a_question_naming_only_the_remedy_is_answered_by_the_next_sentence(
     assert set(effects(suggester, text).values()) == {effect}
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Nothing works except opioids.", {"opioids": "helped"}),
+        ("Nothing touched it until kratom.", {"opioids": "helped"}),
+        (
+            "Nothing touches my RLS but Requip or Mirapex.",
+            {"ropinirole": "helped", "pramipexole": "helped"},
+        ),
+        # not an exception: a new clause with its own cue, or a side effect after 'except'
+        ("Nothing helped, but Requip made it worse.", {"ropinirole": "worsened"}),
+        ("Magnesium did nothing except give me diarrhea.", {"magnesium": "no_effect"}),
+        ("Nothing helped but I still take magnesium.", {"magnesium": "not_stated"}),
+    ],
+)
+def test_the_remedy_a_failure_excepts_helped(suggester, text, found):
+    assert effects(suggester, text) == found
+
+
 def test_the_presumed_effect_says_so_in_the_reason(suggester):
     (coding,) = suggester.suggest(Comment(id="c1", text="Diet Coke every afternoon."))
     assert coding.effect == "worsened"

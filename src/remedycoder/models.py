@@ -238,6 +238,11 @@ class MatchingRules(BaseModel):
         "('the antihistamine diphenhydramine', 'X, which is a dopamine agonist'): then only "
         "the drug is coded.",
     )
+    exceptions: list[str] = Field(
+        default_factory=list,
+        description="Words after a failed cue that make the remedy next to them the exception "
+        "('nothing works except X', 'nothing touched it until X'): the cue is flipped back.",
+    )
     purpose: list[str] = Field(
         default_factory=list,
         description="Words that make the cue right after them a purpose, not an outcome "

@@ -410,6 +410,13 @@ class Suggester:
         self._condition_re = _bounded(named) if named else None
         self._labels = self._lookup_choices()
         self._apposition = {normalise(w) for w in rules.apposition}
+        excepting = [_key(w) for w in rules.exceptions]
+        self._exception_re = (
+            re.compile(rf"\W*(?:{_trie_pattern(excepting)})\W*") if excepting else None
+        )
+        self._unnegated: dict[str, str] = {}
+        for effect, negated in rules.negated.items():
+            self._unnegated.setdefault(negated, effect)  # no_effect -> helped, the first
         self._purpose = {normalise(w) for w in rules.purpose}
         self._purpose_exceptions = {normalise(w) for w in rules.purpose_exceptions}
         self._ancestors = _codable_ancestors(self.codebook)
@@ -874,8 +881,11 @@ class Suggester:
     def _topic(mention: Mention, text: _Text, start: int, end: int) -> bool:
         """Whether a question names only the remedy ('Tonic water?', 'And X?'): a topic the
         writer answers next, not a question to others."""
-        rest = text.norm[start : mention.start] + " " + text.norm[mention.end : end]
-        return len(_WORD.findall(rest)) <= 1
+        words = len(_WORD.findall(text.norm, start, end))
+        for other in text.mentions:  # 'Bananas for potassium?': remedies and one word
+            if start <= other.start < end:
+                words -= len(_WORD.findall(text.norm, other.start, other.end))
+        return words <= 1
 
     def _subject(self, word: str, tokens: list[re.Match[str]], index: int) -> bool:
         """Whether negator `word` at `tokens[index]` is a subject reaching far ('none of these
@@ -910,8 +920,32 @@ class Suggester:
             cue = self._qualified(cue, self._next_cues(text, index), text)
             finding = self._with_cue(mention, cue, (start, end), text)
             finding.direct = not self._crosses(mention, cue, text)
-            return finding
+            return self._excepted(finding, text)
         return self._next_sentence(mention, text, index, (start, end))
+
+    def _excepted(self, finding: Finding, text: _Text) -> Finding:
+        """'Nothing works except X', 'nothing touched it until X, Y or Z': a failed cue
+        before an exception word is what the other remedies did; X is the exception."""
+        cue, mention = finding.cue, finding.mention
+        flipped = self._unnegated.get(finding.effect)
+        if self._exception_re is None or cue is None or flipped is None:
+            return finding
+        if cue.end > mention.start or mention.stopped_by or mention.avoided_by:
+            return finding
+        gap, at = [], cue.end
+        for other in text.mentions:  # a list after the exception shares it
+            if cue.end <= other.start and other.end <= mention.start:
+                gap.append(text.norm[at : other.start])
+                at = other.end
+        gap.append(text.norm[at : mention.start])
+        words = _WORD.findall("".join(gap[1:]))
+        if any(w not in ("and", "or") for w in words):
+            return finding
+        if not self._exception_re.fullmatch(gap[0]):
+            return finding
+        finding.why += f'; the exception ("{gap[0].strip(" ,")}") -> {flipped}'
+        finding.effect = flipped
+        return finding
 
     def _next_cues(self, text: _Text, index: int) -> list[Cue]:
         """Cues of the next sentence when it names no remedy: 'Now it barely touches it.'"""
