@@ -387,6 +387,46 @@ def test_the_remedy_a_failure_excepts_helped(suggester, text, found):
     assert effects(suggester, text) == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a list of things done, one a sentence, and a verdict on them all
+        (
+            "I drank warm milk. I took baby aspirin. Nothing seems to work.",
+            {"milk": "no_effect", "aspirin": "no_effect"},
+        ),
+        # not a verdict: it is not opened by 'nothing', or the condition comes between,
+        # or a question, or a new paragraph
+        (
+            "I drank warm milk. I took baby aspirin. My doctors knew nothing.",
+            {"milk": "not_stated"},
+        ),
+        ("I drank warm milk. I have RLS in one leg. Nothing helps.", {"milk": "not_stated"}),
+        ("I drank warm milk. What else? Nothing works.", {"milk": "not_stated"}),
+        ("I drank warm milk.\n\nNothing works for my back.", {"milk": "not_stated"}),
+    ],
+)
+def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found):
+    got = effects(suggester, text)
+    assert {remedy: got.get(remedy) for remedy in found} == found
+
+
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("My RLS was caused by mirtazapine.", "worsened"),
+        ("Restless legs induced by a single dose of Benadryl.", "worsened"),
+        ("I was on gabapentin for years with moderate success.", "partial"),
+        ("I tried magnesium with no success.", "no_effect"),
+        ("He tried everything he could think of: calcium, quinine, soap.", "no_effect"),
+        ("I've tried everything and magnesium is the only thing that works.", "helped"),
+        ("I took magnesium. Does anything help?", "not_stated"),  # a question reports nothing
+    ],
+)
+def test_phrasings_of_cause_success_and_trying_everything(suggester, text, effect):
+    assert set(effects(suggester, text).values()) == {effect}
+
+
 def test_the_presumed_effect_says_so_in_the_reason(suggester):
     (coding,) = suggester.suggest(Comment(id="c1", text="Diet Coke every afternoon."))
     assert coding.effect == "worsened"

@@ -72,6 +72,7 @@ _NO_CUE = "no effect cue"
 _TRIED = re.compile(r"\b(?:tried|tested|used|taken)\b")  # a list of things tried
 _FAILED = "no_effect"
 _LOOK_AHEAD = 2  # sentences after a mention that may still report its effect
+_SUMMED_UP = 6  # sentences of a list of things tried before 'Nothing seems to work.'
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a paragraph break, not a wrapped line
 _FOR_ME = re.compile(r"(?:\s+\w+)?\s+(?:for |on |with )?me\b")  # 'worked (wonders) for me'
 _AFTER = re.compile(r"\b(?:after|since|when|once|by)\b")
@@ -1173,7 +1174,7 @@ class Suggester:
                 for c in self._sentence_cues(text, index + step)
                 if c.start < named and (named == end or self._apart(c.end, named, text))
             ]
-            if step > 1 and cues and text.raw[start:end].rstrip().endswith("?"):
+            if cues and text.raw[start:end].rstrip().endswith("?"):
                 break  # 'Did it help?' asks, it does not report
             cue = self._qualified(cues[0], cues[1:], text) if cues else None
             if cue is not None and cues[0].raw_effect != default:
@@ -1189,6 +1190,9 @@ class Suggester:
         earlier = self._tried_after_failure(mention, text, index, bounds)
         if earlier is not None:
             return earlier
+        verdict = self._summed_up(mention, text, index, bounds)
+        if verdict is not None:
+            return verdict
         presumable = mention.remedy in self._presumed_effect and self._plain(mention, text, bounds)
         return Finding(mention, default, _NO_CUE, evidence=bounds, presumable=presumable)
 
@@ -1218,6 +1222,47 @@ class Suggester:
             return None
         why = cues[0].describe() + " (the sentence before)"
         return Finding(mention, _FAILED, why, cues[0], (start, bounds[1]), direct=False)
+
+    def _summed_up(
+        self, mention: Mention, text: _Text, index: int, bounds: tuple[int, int]
+    ) -> Finding | None:
+        """'I drank warm milk. I took aspirin. I went for a walk. Nothing seems to work.': a
+        list of things done, one a sentence, ends in a verdict on all of them, told by a
+        subject negator ('nothing', 'none of it') that opens a sentence naming no remedy.
+        Every sentence between must tell no outcome and ask nothing, in the same paragraph."""
+        if not self._subject_negators:
+            return None
+        for step in range(1, _SUMMED_UP + 1):
+            if index + step + 1 >= len(text.bounds):
+                return None
+            start, end = text.bounds[index + step], text.bounds[index + step + 1]
+            if (
+                "\n"
+                in text.raw[mention.end if step == 1 else text.bounds[index + step - 1] : start]
+            ):
+                return None  # a new paragraph
+            said = text.raw[start:end].rstrip()
+            cues = self._sentence_cues(text, index + step)
+            if said.endswith("?") or text.raw[text.bounds[index + step - 1] : start].rstrip(
+                " \t"
+            ).endswith("?"):
+                return None
+            if any(start <= m.start < end for m in text.mentions):
+                if cues:
+                    return None  # an outcome of its own for another remedy
+                continue
+            if not cues:
+                if self._condition_re is not None and self._condition_re.search(
+                    text.norm, start, end
+                ):
+                    return None  # back to the condition: 'I have had it for years'
+                continue
+            opening = _WORD.findall(text.norm, start, cues[0].end)[:2]  # 'Nothing', 'But none'
+            if cues[0].effect != _FAILED or self._subject_negators.isdisjoint(opening):
+                return None
+            why = cues[0].describe() + " (a verdict on the list before)"
+            return Finding(mention, _FAILED, why, cues[0], (bounds[0], end), direct=False)
+        return None
 
     def _plain(self, mention: Mention, text: _Text, bounds: tuple[int, int]) -> bool:
         """Whether a code's default effect may stand for a mention with no cue: it was not
