@@ -427,6 +427,31 @@ def test_phrasings_of_cause_success_and_trying_everything(suggester, text, effec
     assert set(effects(suggester, text).values()) == {effect}
 
 
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("Magnesium works, I hear.", "not_stated"),
+        ("Magnesium helps, so they say.", "not_stated"),
+        ("Put soap under the sheet. Ivory works best I hear.", "not_stated"),
+        ("Magnesium worked and I plan to keep taking it.", "helped"),  # a plan, not a tag
+    ],
+)
+def test_hearsay_told_after_the_outcome_makes_it_not_stated(suggester, text, effect):
+    assert set(effects(suggester, text).values()) == {effect}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I self medicate with wine.", {"alcohol"}),  # not 'meditate'
+        ("Relaxation exercises help.", {"relaxation"}),
+        ("But don't drink too much of the tonic water.", {"quinine"}),  # not avoid_alcohol
+    ],
+)
+def test_ordinary_words_are_not_remedies(suggester, text, found):
+    assert remedies(suggester, text) == found
+
+
 def test_the_presumed_effect_says_so_in_the_reason(suggester):
     (coding,) = suggester.suggest(Comment(id="c1", text="Diet Coke every afternoon."))
     assert coding.effect == "worsened"

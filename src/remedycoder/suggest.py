@@ -1014,7 +1014,24 @@ class Suggester:
         forward = cue.start >= mention.end
         if between is not None and not (forward and self._answered(between, cue, text)):
             return self._plan(mention, between, bounds)
+        tag = self._hearsay_tag(cue, inside, bounds, text)
+        if tag is not None:
+            return self._plan(mention, tag, bounds)
         return self._stopped(Finding(mention, cue.effect, cue.describe(), cue, bounds), text)
+
+    def _hearsay_tag(
+        self, cue: Cue, inside: list[Cue], bounds: tuple[int, int], text: _Text
+    ) -> Cue | None:
+        """'X works best, I hear', 'X helps, so they say': a not_stated cue that ends the
+        sentence a word or less after the outcome makes it hearsay."""
+        default = self.rules.default_effect
+        for tag in inside:
+            if tag.start < cue.end or tag.raw_effect != default:
+                continue
+            close = len(_WORD.findall(text.norm, cue.end, tag.start)) <= 1
+            last = not _WORD.search(text.norm, tag.end, min(bounds[1], len(text.norm)))
+            return tag if close and last else None
+        return None
 
     def _stopped(self, finding: Finding, text: _Text) -> Finding:
         """'Stopped X and it got better': the cue tells what X did, flipped."""
@@ -1178,6 +1195,9 @@ class Suggester:
                 break  # 'Did it help?' asks, it does not report
             cue = self._qualified(cues[0], cues[1:], text) if cues else None
             if cue is not None and cues[0].raw_effect != default:
+                tag = self._hearsay_tag(cues[0], cues, (start, end), text)
+                if tag is not None:  # 'Ivory works best, I hear.'
+                    return self._plan(mention, tag, (bounds[0], end))
                 why = cue.describe() + (" (next sentence)" if step == 1 else " (sentences on)")
                 found = Finding(mention, cue.effect, why, cue, (bounds[0], end), direct=False)
                 return self._stopped(found, text)
