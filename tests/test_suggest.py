@@ -403,7 +403,7 @@ def test_the_remedy_a_failure_excepts_helped(suggester, text, found):
         ),
         ("I drank warm milk. I have RLS in one leg. Nothing helps.", {"milk": "not_stated"}),
         ("I drank warm milk. What else? Nothing works.", {"milk": "not_stated"}),
-        ("I drank warm milk.\n\nNothing works for my back.", {"milk": "not_stated"}),
+        ("I drank warm milk. I took baby aspirin.\n\nNothing works.", {"milk": "not_stated"}),
     ],
 )
 def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found):
@@ -551,9 +551,14 @@ def test_a_cue_leading_into_another_remedy_is_that_remedys(suggester, text, expe
     assert effects(suggester, text) == expected
 
 
-def test_the_next_sentence_in_a_new_paragraph_is_not_the_remedys(suggester):
+def test_worse_in_the_next_paragraph_describes_the_condition(suggester):
     text = "It's not like I was taking valerian.\n\nThe second week was even worse."
     assert effects(suggester, text) == {"valerian": "not_stated"}
+    turned = "I was taking valerian.\n\nBut then it got even worse."
+    assert effects(suggester, turned) == {"valerian": "worsened"}
+    # an outcome told in the next paragraph still counts, as on a wrapped line
+    told = "I took a list of what we tried: lavender lotion, a weighted blanket.\n\nNo luck."
+    assert set(effects(suggester, told).values()) == {"no_effect"}
     wrapped = "I was taking valerian.\nWithin a week it helped."
     assert effects(suggester, wrapped) == {"valerian": "helped"}
 

@@ -958,9 +958,12 @@ class Suggester:
         if _BLANK_LINE.search(text.raw, text.bounds[index], start):
             return []  # the next paragraph tells something else
         cues = [c for c in text.cues if start <= c.start < end]
-        turn = self._contrast_re is not None and self._contrast_re.match(text.norm, start)
         # without a 'then'/'but' opening it, 'worse at night' describes the condition
-        return cues if turn else [c for c in cues if c.effect != "worsened"]
+        return cues if self._turns(text, start) else [c for c in cues if c.effect != "worsened"]
+
+    def _turns(self, text: _Text, start: int) -> bool:
+        """Whether the sentence at `start` opens with a contrast ('But then ...')."""
+        return self._contrast_re is not None and bool(self._contrast_re.match(text.norm, start))
 
     def _negated_mention(self, mention: Mention, cue: Cue, text: _Text) -> Cue:
         """'No sedative will do the job': a negator right before the mention flips its cue."""
@@ -1183,7 +1186,7 @@ class Suggester:
                 break
             start, end = text.bounds[index + step], text.bounds[index + step + 1]
             gap = text.raw[mention.end : start]
-            if "\n" in gap and (step > 1 or _BLANK_LINE.search(gap)):
+            if "\n" in gap and step > 1:
                 break  # a new paragraph is a new report
             named = min((m.start for m in text.mentions if start <= m.start < end), default=end)
             cues = [
@@ -1191,6 +1194,10 @@ class Suggester:
                 for c in self._sentence_cues(text, index + step)
                 if c.start < named and (named == end or self._apart(c.end, named, text))
             ]
+            if cues and _BLANK_LINE.search(gap) and not self._turns(text, start):
+                # a new paragraph may go on with the report, but 'worse' there, with no
+                # 'then'/'but' opening it, describes the condition
+                cues = [c for c in cues if c.effect != "worsened"]
             if cues and text.raw[start:end].rstrip().endswith("?"):
                 break  # 'Did it help?' asks, it does not report
             cue = self._qualified(cues[0], cues[1:], text) if cues else None
