@@ -421,6 +421,11 @@ def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found)
         ("He tried everything he could think of: calcium, quinine, soap.", "no_effect"),
         ("I've tried everything and magnesium is the only thing that works.", "helped"),
         ("I took magnesium. Does anything help?", "not_stated"),  # a question reports nothing
+        ("I used to cope by having a hot bath in the middle of the night.", "partial"),
+        ("I gave up coffee for a year and noticed nothing.", "no_effect"),
+        ("Quitting alcohol transformed my life.", "helped"),
+        ("I read that ropinirole could trigger gambling.", "not_stated"),
+        ("A stretch cured my restless legs!", "helped"),
     ],
 )
 def test_phrasings_of_cause_success_and_trying_everything(suggester, text, effect):
@@ -444,6 +449,8 @@ def test_hearsay_told_after_the_outcome_makes_it_not_stated(suggester, text, eff
     ("text", "found"),
     [
         ("I self medicate with wine.", {"alcohol"}),  # not 'meditate'
+        ("I was running on little sleep, so I took Requip.", {"ropinirole"}),
+        ("It is a bit of a stretch, but soap works.", {"soap"}),
         ("Relaxation exercises help.", {"relaxation"}),
         ("But don't drink too much of the tonic water.", {"quinine"}),  # not avoid_alcohol
     ],
