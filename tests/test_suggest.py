@@ -451,6 +451,11 @@ def test_hearsay_told_after_the_outcome_makes_it_not_stated(suggester, text, eff
         ("I self medicate with wine.", {"alcohol"}),  # not 'meditate'
         ("I was running on little sleep, so I took Requip.", {"ropinirole"}),
         ("It is a bit of a stretch, but soap works.", {"soap"}),
+        # comparisons
+        ("It was like he'd had a strong cup of coffee.", set()),
+        ("It is almost like someone has poured caffeine into your calves.", set()),
+        ("My legs want to run a marathon at midnight.", set()),
+        ("I like coffee but it makes my legs worse.", {"caffeine"}),
         ("Relaxation exercises help.", {"relaxation"}),
         ("But don't drink too much of the tonic water.", {"quinine"}),  # not avoid_alcohol
     ],

@@ -238,6 +238,11 @@ class MatchingRules(BaseModel):
         "('the antihistamine diphenhydramine', 'X, which is a dopamine agonist'): then only "
         "the drug is coded.",
     )
+    similes: list[str] = Field(
+        default_factory=list,
+        description="Phrases after which a remedy named a few words on, in the same clause, "
+        "is a comparison, not a remedy ('it was like he'd had a strong cup of coffee').",
+    )
     exceptions: list[str] = Field(
         default_factory=list,
         description="Words after a failed cue that make the remedy next to them the exception "

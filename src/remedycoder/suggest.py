@@ -72,6 +72,7 @@ _NO_CUE = "no effect cue"
 _TRIED = re.compile(r"\b(?:tried|tested|used|taken)\b")  # a list of things tried
 _FAILED = "no_effect"
 _LOOK_AHEAD = 2  # sentences after a mention that may still report its effect
+_SIMILE_WINDOW = 6  # words from 'it was like' to the remedy it compares with
 _SUMMED_UP = 6  # sentences of a list of things tried before 'Nothing seems to work.'
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a paragraph break, not a wrapped line
 _FOR_ME = re.compile(r"(?:\s+\w+)?\s+(?:for |on |with )?me\b")  # 'worked (wonders) for me'
@@ -411,6 +412,7 @@ class Suggester:
         self._condition_re = _bounded(named) if named else None
         self._labels = self._lookup_choices()
         self._apposition = {normalise(w) for w in rules.apposition}
+        self._simile_re = _reaching([_key(w) for w in rules.similes], _SIMILE_WINDOW)
         excepting = [_key(w) for w in rules.exceptions]
         self._exception_re = (
             re.compile(rf"\W*(?:{_trie_pattern(excepting)})\W*") if excepting else None
@@ -509,7 +511,16 @@ class Suggester:
             self._resolve_heads(found, norm)
         if self._apposition and len(found) > 1:
             found = self._drop_class_appositions(found, norm)
+        if self._simile_re is not None:
+            found = [m for m in found if not self._compared(m, norm)]
         return found
+
+    def _compared(self, mention: Mention, norm: str) -> bool:
+        """'It was like he'd had a strong cup of coffee': a comparison, not a remedy."""
+        assert self._simile_re is not None
+        before = norm[max(0, mention.start - 80) : mention.start]
+        before = before[max(before.rfind(ch) for ch in ".!?;:,\n") + 1 :]
+        return self._simile_re.search(before) is not None
 
     def _drop_class_appositions(self, found: list[Mention], norm: str) -> list[Mention]:
         """'The antihistamine diphenhydramine', 'Mirapex, another Parkinson's drug': a class
