@@ -563,6 +563,19 @@ def test_a_cue_leading_into_another_remedy_is_that_remedys(suggester, text, expe
     assert effects(suggester, text) == expected
 
 
+def test_a_body_part_named_does_not_end_the_report_the_condition_does(suggester):
+    on = (
+        "My husband put a weighted blanket on me. He laid a sheet on my leg first. "
+        "I watched TV. Before long I felt relief."
+    )
+    assert effects(suggester, on) == {"compression": "helped"}
+    back = (
+        "My husband put a weighted blanket on me. I have had RLS for years. "
+        "I watched TV. Before long I felt relief."
+    )
+    assert effects(suggester, back) == {"compression": "not_stated"}
+
+
 def test_worse_in_the_next_paragraph_describes_the_condition(suggester):
     text = "It's not like I was taking valerian.\n\nThe second week was even worse."
     assert effects(suggester, text) == {"valerian": "not_stated"}

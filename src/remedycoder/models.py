@@ -238,6 +238,12 @@ class MatchingRules(BaseModel):
         "('the antihistamine diphenhydramine', 'X, which is a dopamine agonist'): then only "
         "the drug is coded.",
     )
+    body_parts: list[str] = Field(
+        default_factory=list,
+        description="Entries of `symptoms` that name a body part ('legs', 'my leg'): they fill "
+        "<symptom> in cues, but a sentence naming them ('he put a sheet on my leg') still "
+        "goes on with the report, where naming the condition ends the look-ahead.",
+    )
     similes: list[str] = Field(
         default_factory=list,
         description="Phrases after which a remedy named a few words on, in the same clause, "

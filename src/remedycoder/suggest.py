@@ -408,7 +408,8 @@ class Suggester:
         reasons = [_key(r) for r in rules.reasons]
         self._reason_re = _bounded(reasons) if reasons else None
         # the condition named (not 'it'/'them', which fill cue slots): see _next_sentence
-        named = [_key(s) for s in rules.symptoms if s.strip() and normalise(s) not in _PRONOUNS]
+        others = _PRONOUNS | {normalise(b) for b in rules.body_parts}
+        named = [_key(s) for s in rules.symptoms if s.strip() and normalise(s) not in others]
         self._condition_re = _bounded(named) if named else None
         self._labels = self._lookup_choices()
         self._apposition = {normalise(w) for w in rules.apposition}
