@@ -426,6 +426,7 @@ def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found)
         ("Quitting alcohol transformed my life.", "helped"),
         ("I read that ropinirole could trigger gambling.", "not_stated"),
         ("A stretch cured my restless legs!", "helped"),
+        ("I tried meditation and stretching. My remedies didn't reliably work.", "no_effect"),
     ],
 )
 def test_phrasings_of_cause_success_and_trying_everything(suggester, text, effect):
@@ -449,6 +450,7 @@ def test_hearsay_told_after_the_outcome_makes_it_not_stated(suggester, text, eff
     ("text", "found"),
     [
         ("I self medicate with wine.", {"alcohol"}),  # not 'meditate'
+        ("I prefer the latter, then Requip.", {"ropinirole"}),  # not 'latte'
         ("I was running on little sleep, so I took Requip.", {"ropinirole"}),
         ("It is a bit of a stretch, but soap works.", {"soap"}),
         # comparisons
