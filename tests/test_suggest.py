@@ -427,6 +427,10 @@ def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found)
         ("I read that ropinirole could trigger gambling.", "not_stated"),
         ("A stretch cured my restless legs!", "helped"),
         ("I tried meditation and stretching. My remedies didn't reliably work.", "no_effect"),
+        # how long it helps is partial; how long or when it is used is not an outcome
+        ("Walking helps for 15 minutes.", "partial"),
+        ("I use the massager for 20 minutes every night and it works.", "helped"),
+        ("I take magnesium 90 minutes before bed and sleep well.", "helped"),
     ],
 )
 def test_phrasings_of_cause_success_and_trying_everything(suggester, text, effect):
