@@ -429,6 +429,11 @@ def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found)
         ("I tried meditation and stretching. My remedies didn't reliably work.", "no_effect"),
         # how long it helps is partial; how long or when it is used is not an outcome
         ("Walking helps for 15 minutes.", "partial"),
+        # 'not a miracle' is partial; 'some miracle' talks of something else
+        ("Magnesium wasn't an overnight cure, but the change was undeniable.", "partial"),
+        ("Requip is not a miracle but it helps.", "partial"),
+        ("Requip is a miracle drug for me.", "helped"),
+        ("The turning point wasn't some miracle drug. It was magnesium, and it works.", "helped"),
         ("I use the massager for 20 minutes every night and it works.", "helped"),
         ("I take magnesium 90 minutes before bed and sleep well.", "helped"),
     ],
