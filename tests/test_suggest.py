@@ -432,6 +432,7 @@ def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found)
         # 'not a miracle' is partial; 'some miracle' talks of something else
         ("Magnesium wasn't an overnight cure, but the change was undeniable.", "partial"),
         ("Requip is not a miracle but it helps.", "partial"),
+        ("I attempted tonic water, fruitless.", "no_effect"),
         ("Requip is a miracle drug for me.", "helped"),
         ("The turning point wasn't some miracle drug. It was magnesium, and it works.", "helped"),
         ("I use the massager for 20 minutes every night and it works.", "helped"),
