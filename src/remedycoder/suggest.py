@@ -519,9 +519,9 @@ class Suggester:
     def _compared(self, mention: Mention, norm: str) -> bool:
         """'It was like he'd had a strong cup of coffee': a comparison, not a remedy."""
         assert self._simile_re is not None
-        before = norm[max(0, mention.start - 80) : mention.start]
-        before = before[max(before.rfind(ch) for ch in ".!?;:,\n") + 1 :]
-        return self._simile_re.search(before) is not None
+        return (
+            self._simile_re.search(_clause_before(norm, mention.start, 80, ".!?;:,\n")) is not None
+        )
 
     def _drop_class_appositions(self, found: list[Mention], norm: str) -> list[Mention]:
         """'The antihistamine diphenhydramine', 'Mirapex, another Parkinson's drug': a class
@@ -706,8 +706,7 @@ class Suggester:
         worse'; not 'I quit sugar then soda')."""
         if self._avoid_re is None:
             return
-        before = norm[max(0, mention.start - 160) : mention.start]
-        before = before[max(before.rfind(ch) for ch in ".!?;:\n") + 1 :]
+        before = _clause_before(norm, mention.start)
         cues = list(self._avoid_re.finditer(before))
         if not cues:
             return
@@ -745,9 +744,7 @@ class Suggester:
         """A cue of `pattern` a few words before the mention, in its sentence."""
         if pattern is None:
             return None
-        before = norm[max(0, mention.start - 160) : mention.start]
-        cut = max(before.rfind(ch) for ch in ".!?;:\n")
-        match = pattern.search(before[cut + 1 :])
+        match = pattern.search(_clause_before(norm, mention.start))
         return None if match is None else match.group()
 
     # ------------------------------------------------------------------ effects
@@ -1275,16 +1272,10 @@ class Suggester:
             if index + step + 1 >= len(text.bounds):
                 return None
             start, end = text.bounds[index + step], text.bounds[index + step + 1]
-            if (
-                "\n"
-                in text.raw[mention.end if step == 1 else text.bounds[index + step - 1] : start]
-            ):
+            if "\n" in text.raw[mention.end : start]:
                 return None  # a new paragraph
-            said = text.raw[start:end].rstrip()
             cues = self._sentence_cues(text, index + step)
-            if said.endswith("?") or text.raw[text.bounds[index + step - 1] : start].rstrip(
-                " \t"
-            ).endswith("?"):
+            if text.raw[start:end].rstrip().endswith("?"):
                 return None
             if any(start <= m.start < end for m in text.mentions):
                 if cues:
@@ -1563,6 +1554,13 @@ def _matches_at(
         if found is not None:
             yield found
             end = found.end()
+
+
+def _clause_before(norm: str, start: int, reach: int = 160, stops: str = ".!?;:\n") -> str:
+    """The text before `start` in its sentence (or clause, with ',' in `stops`), at most
+    `reach` characters of it."""
+    before = norm[max(0, start - reach) : start]
+    return before[max(before.rfind(ch) for ch in stops) + 1 :]
 
 
 def _near(places: list[int] | None, start: int, norm: str) -> bool:
