@@ -92,6 +92,7 @@ def test_unlisted_misspellings_match_fuzzily(suggester, word, remedy):
         "my medications",  # stoplist
         "I was waking up",  # `walking` is not fuzzy
         "a specialist in Massachusetts",  # not `massag*` with a misspelt stem
+        "I went on the Miramax website",  # a studio, not a misspelt brand (stoplist)
     ],
 )
 def test_ordinary_words_do_not_match(suggester, text):
@@ -99,7 +100,14 @@ def test_ordinary_words_do_not_match(suggester, text):
 
 
 @pytest.mark.parametrize(
-    "text", ["he is pumping iron", "we will iron out the details", "my sex drive is gone"]
+    "text",
+    [
+        "he is pumping iron",
+        "we will iron out the details",
+        "my sex drive is gone",
+        "medical advice points to a deficiency of iron",  # a cause, not a remedy taken
+        "studies suggest brain iron stores play a role",
+    ],
 )
 def test_excluded_phrases_do_not_count(suggester, text):
     assert remedies(suggester, text) == set()
@@ -407,6 +415,39 @@ def test_the_remedy_a_failure_excepts_helped(suggester, text, found):
     ],
 )
 def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found):
+    got = effects(suggester, text)
+    assert {remedy: got.get(remedy) for remedy in found} == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # bulleted or numbered items under a heading that reports an outcome
+        (
+            "Here are some tips that have helped me.\n\n \u2022 Warm shower\n \u2022 Massage",
+            {"hot_bath": "helped", "massage": "helped"},
+        ),
+        (
+            "Things that didn't work for me:\n- Requip\n- Mirapex\n\nWhat I take now:\n- iron",
+            {"ropinirole": "no_effect", "pramipexole": "no_effect", "iron": "not_stated"},
+        ),
+        # short lines under a heading that ends with a colon
+        (
+            "What helped me:\nmagnesium spray\nhot baths",
+            {"magnesium": "helped", "hot_bath": "helped"},
+        ),
+        # an item's own outcome comes first
+        (
+            "These have helped me:\n1. Tonic water\n2. Soap, which did nothing",
+            {"quinine": "helped", "soap": "no_effect"},
+        ),
+        # advice is not a report, a question is not an outcome, plain lines are not a list
+        ("These actions may be helpful:\n- magnesium\n- iron", {"magnesium": "not_stated"}),
+        ("Has anything helped you?\n- magnesium\n- iron", {"magnesium": "not_stated"}),
+        ("Stretching has helped me a lot over the years.\nI take iron.", {"iron": "not_stated"}),
+    ],
+)
+def test_items_of_a_list_take_the_outcome_of_its_heading(suggester, text, found):
     got = effects(suggester, text)
     assert {remedy: got.get(remedy) for remedy in found} == found
 
@@ -773,6 +814,10 @@ def test_a_cue_belongs_to_the_nearest_clause(suggester, text, expected):
         ("Two nights on gabapentin: no RLS at all.", "helped"),
         ("Stretching might relieve it for some people.", "not_stated"),
         ("Coffee keeps me from sleeping, every time.", "worsened"),
+        ("Magnesium can be taken as a pill. For me, this was the solution.", "helped"),
+        ("I only rarely have a glass of wine.", "not_stated"),
+        ("Initially, her parents tried Benadryl. It provided no relief.", "no_effect"),
+        ("I ditched Baclofen when the initially calmed legs started playing up.", "partial"),
     ],
 )
 def test_everyday_phrasings_of_an_outcome(suggester, text, effect):

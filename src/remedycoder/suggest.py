@@ -75,6 +75,11 @@ _LOOK_AHEAD = 2  # sentences after a mention that may still report its effect
 _SIMILE_WINDOW = 6  # words from 'it was like' to the remedy it compares with
 _SUMMED_UP = 6  # sentences of a list of things tried before 'Nothing seems to work.'
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a paragraph break, not a wrapped line
+# a line that is an item of a list: '- X', '* X', '• X', '1. X', '2) X'
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+>\u2022\u25cf\u25aa\u25e6\u2023\u2043]|\d{1,2}[.)])[ \t]*\S")
+_LIST_REACH = 12  # lines of a list between a mention and the line heading the list
+_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+_SHORT_ITEM = 60  # characters: a line this short after 'What helped me:' is an item
 _FOR_ME = re.compile(r"(?:\s+\w+)?\s+(?:for |on |with )?me\b")  # 'worked (wonders) for me'
 _AFTER = re.compile(r"\b(?:after|since|when|once|by)\b")
 _CACHE_LIMIT = 500_000
@@ -1188,6 +1193,9 @@ class Suggester:
         names one remedy only, the look-ahead is not limited to `_LOOK_AHEAD` sentences ('My
         husband suggested I try it. ... It didn't take long before I felt relief')."""
         default = self.rules.default_effect
+        listed = self._listed(mention, text)
+        if listed is not None:
+            return listed  # an item of a list headed 'What helped me:'
         alone = all(m.remedy == mention.remedy for m in text.mentions)
         reach = len(text.bounds) if alone else _LOOK_AHEAD
         for step in range(1, reach + 1):
@@ -1293,6 +1301,46 @@ class Suggester:
             why = cues[0].describe() + " (a verdict on the list before)"
             return Finding(mention, _FAILED, why, cues[0], (bounds[0], end), direct=False)
         return None
+
+    def _listed(self, mention: Mention, text: _Text) -> Finding | None:
+        """'Here are some tips that have helped me:' over a list, one item a line: an item
+        with no outcome of its own takes the outcome of the line heading the list, when that
+        line names no remedy and asks nothing. Items are bulleted or numbered lines, or short
+        lines under a heading that ends with a colon; blank lines may stand between them."""
+        raw = text.raw
+        at = raw.rfind("\n", 0, mention.start) + 1
+        if at == 0:
+            return None
+        bulleted = bool(_LIST_ITEM.match(raw, at))
+        for _ in range(_LIST_REACH):
+            end = at - 1
+            if end < 0:
+                return None
+            at = raw.rfind("\n", 0, end) + 1
+            line = raw[at:end].strip()
+            if not line:
+                continue
+            if line.endswith(":"):
+                break
+            if _LIST_ITEM.match(raw, at) or (not bulleted and len(line) <= _SHORT_ITEM):
+                continue  # another item
+            break
+        else:
+            return None
+        if not (bulleted or line.endswith(":")) or line.endswith("?"):
+            return None
+        if any(at <= m.start < end for m in text.mentions):
+            return None  # the heading names remedies of its own
+        if _FIRST_PERSON.isdisjoint(_WORD.findall(text.norm, at, end)):
+            return None  # 'These actions may be helpful:' is advice, not a report
+        index = text.sentence(at + len(raw[at:end].rstrip()) - 1)[0]
+        cues = [
+            c for c in self._sentence_cues(text, index) if c.raw_effect != self.rules.default_effect
+        ]
+        if not cues or cues[-1].start < at:
+            return None
+        why = cues[-1].describe() + " (the heading of its list)"
+        return Finding(mention, cues[-1].effect, why, cues[-1], (at, mention.end), direct=False)
 
     def _plain(self, mention: Mention, text: _Text, bounds: tuple[int, int]) -> bool:
         """Whether a code's default effect may stand for a mention with no cue: it was not
