@@ -508,6 +508,12 @@ def test_hearsay_told_after_the_outcome_makes_it_not_stated(suggester, text, eff
         ("It was like he'd had a strong cup of coffee.", set()),
         ("It is almost like someone has poured caffeine into your calves.", set()),
         ("My legs want to run a marathon at midnight.", set()),
+        ("His legs draw up, somewhat like he is riding a bike.", set()),
+        ("My legs seem to be going on a run without me.", set()),
+        # everyday names of exercise
+        ("I went for a run and slept like a baby.", {"exercise"}),
+        ("I pace the floor until three.", {"exercise"}),
+        ("I rode my bike twenty miles.", {"exercise"}),
         ("I like coffee but it makes my legs worse.", {"caffeine"}),
         ("Relaxation exercises help.", {"relaxation"}),
         ("But don't drink too much of the tonic water.", {"quinine"}),  # not avoid_alcohol
