@@ -198,6 +198,13 @@ CASES = {
             "cb.yaml:26: rules.negated.helped: `useless` is not an effect id (known: helped, no_effect, not_stated).",
         ],
     ),
+    "lapsed_unknown_effect": (
+        "negated: {helped: no_effect}",
+        "negated: {helped: no_effect}\n  lapse_words: [anymore]\n  lapsed: {helped: partial}",
+        [
+            "cb.yaml:28: rules.lapsed.helped: `partial` is not an effect id (known: helped, no_effect, not_stated).",
+        ],
+    ),
     "avoidance_of_unknown": (
         "    exclude: [iron out]",
         "    exclude: [iron out]\n    avoidance_of: copper",

@@ -422,6 +422,37 @@ def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found)
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        # a negated cue before 'anymore' once worked
+        ("My two dopamine agonist tablets won't do the job anymore.", {"dopaminergics": "partial"}),
+        ("My two dopamine agonist tablets won't do the job.", {"dopaminergics": "no_effect"}),
+        # a negator before a quantity word or a list of remedies negates them all
+        ("I needed to stretch, but no amount of stretching helped.", {"exercise": "no_effect"}),
+        (
+            "No magnesium or iron pills did the job.",
+            {"magnesium": "no_effect", "iron": "no_effect"},
+        ),
+        # a condition or an explanation is not an outcome
+        ("Try it. If it doesn't work, you always have the soap.", {"soap": "not_stated"}),
+        ("He wanted to know how it works before he would try soap.", {"soap": "not_stated"}),
+        ("I was given Ambien but refused to take it.", {"sleeping_pills": "not_stated"}),
+        # everyday outcomes
+        ("The only thing that's been working for me is walking around.", {"exercise": "helped"}),
+        ("It was particularly bad due to the amount of hiking we did.", {"exercise": "worsened"}),
+        ("I noticed an uptick when I started taking fluoxetine.", {"antidepressants": "worsened"}),
+        ("Each night the soap was there, he did not wake me up.", {"soap": "helped"}),
+        (
+            "I tried sleepy time teas and warm milk and still my legs continued to fidget.",
+            {"tea": "no_effect", "milk": "no_effect"},
+        ),
+    ],
+)
+def test_negation_conditions_and_everyday_outcomes(suggester, text, found):
+    assert effects(suggester, text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         # bulleted or numbered items under a heading that reports an outcome
         (
             "Here are some tips that have helped me.\n\n \u2022 Warm shower\n \u2022 Massage",
@@ -514,6 +545,8 @@ def test_hearsay_told_after_the_outcome_makes_it_not_stated(suggester, text, eff
         ("I went for a run and slept like a baby.", {"exercise"}),
         ("I pace the floor until three.", {"exercise"}),
         ("I rode my bike twenty miles.", {"exercise"}),
+        ("I run hot water on my legs in the shower.", {"hot_bath"}),
+        ("Two drops of rosemary oil at night.", {"essential_oils"}),
         ("I like coffee but it makes my legs worse.", {"caffeine"}),
         ("Relaxation exercises help.", {"relaxation"}),
         ("But don't drink too much of the tonic water.", {"quinine"}),  # not avoid_alcohol

@@ -254,6 +254,15 @@ class MatchingRules(BaseModel):
         description="Words after a failed cue that make the remedy next to them the exception "
         "('nothing works except X', 'nothing touched it until X'): the cue is flipped back.",
     )
+    lapse_words: list[str] = Field(
+        default_factory=list,
+        description="Words right after a negated cue that say it once worked ('won't do the "
+        "job anymore'): the cue takes its `lapsed` effect instead of its `negated` one.",
+    )
+    lapsed: dict[str, str] = Field(
+        default_factory=dict,
+        description="Effect a negated cue becomes before a lapse word (helped: partial).",
+    )
     purpose: list[str] = Field(
         default_factory=list,
         description="Words that make the cue right after them a purpose, not an outcome "

@@ -67,6 +67,24 @@ _SUBJECT_WORDS = _PRONOUNS | {
     *("can", "could", "may", "might", "should", "really", "t", "s", "ll", "ve", "d"),
 }
 _CONDITIONS = frozenset({"if", "unless", "whether"})
+_LIST_JOINS = frozenset({"or", "and", "nor", ","})
+# between a negator and the mention it negates: 'no amount of X', 'no other X'
+_QUANTITY_WORDS = frozenset(
+    {
+        "amount",
+        "amounts",
+        "of",
+        "kind",
+        "type",
+        "sort",
+        "form",
+        "dose",
+        "quantity",
+        "other",
+        "more",
+        "extra",
+    }
+)
 _OWNERS = ("my", "his", "her", "their", "your", "our", "the", "these", "those")
 _NO_CUE = "no effect cue"
 _TRIED = re.compile(r"\b(?:tried|tested|used|taken)\b")  # a list of things tried
@@ -426,6 +444,10 @@ class Suggester:
         self._unnegated: dict[str, str] = {}
         for effect, negated in rules.negated.items():
             self._unnegated.setdefault(negated, effect)  # no_effect -> helped, the first
+        lapses = [_key(w) for w in rules.lapse_words]
+        self._lapse_re = (
+            re.compile(rf"\W*(?:{_trie_pattern(lapses)})\b") if lapses and rules.lapsed else None
+        )
         self._purpose = {normalise(w) for w in rules.purpose}
         self._purpose_exceptions = {normalise(w) for w in rules.purpose_exceptions}
         self._ancestors = _codable_ancestors(self.codebook)
@@ -852,6 +874,8 @@ class Suggester:
             return None
         negator = self._negator(text, match.start(), floor)
         final = self.rules.negated.get(effect, effect) if negator else effect
+        if negator and self._lapse_re is not None and self._lapse_re.match(text.norm, match.end()):
+            final = self.rules.lapsed.get(effect, final)  # "won't do the job anymore"
         raw = text.raw[match.start() : match.end()]
         return Cue(final, match.start(), match.end(), raw, effect, negator)
 
@@ -982,9 +1006,24 @@ class Suggester:
     def _negated_mention(self, mention: Mention, cue: Cue, text: _Text) -> Cue:
         """'No sedative will do the job': a negator right before the mention flips its cue."""
         _, sent_start, _ = text.sentence(mention.start)
-        tokens = list(
-            _TOKEN.finditer(text.norm, max(sent_start, mention.start - 20), mention.start)
-        )
+        lo = max(sent_start, mention.start - 80)
+        tokens = list(_TOKEN.finditer(text.norm, lo, mention.start))
+        while len(tokens) > 1:
+            last = tokens[-1]
+            if last.group() in _QUANTITY_WORDS:
+                tokens.pop()  # 'no amount of X helped', 'no other X worked'
+                continue
+            if last.group() not in _LIST_JOINS:
+                break
+            before = max(
+                (m for m in text.mentions if lo <= m.start and m.end <= last.start()),
+                key=lambda m: m.end,
+                default=None,
+            )
+            if before is None or text.norm[before.end : last.start()].strip():
+                break
+            while tokens and tokens[-1].start() >= before.start:
+                tokens.pop()  # 'no sedative or tranquilizer will do the job'
         if not tokens or not self._is_negator(tokens[-1].group()):
             return cue
         token = tokens[-1]
@@ -1384,6 +1423,7 @@ class Suggester:
         if not stated:
             return self._presumed(findings)
         stated = [f for f in stated if f.direct] or stated
+        stated = self._nearest_per_cue(stated)
         effects = {f.effect for f in stated}
         for effect in _COMBINE:
             if effect in effects:
@@ -1392,6 +1432,21 @@ class Suggester:
             first = next(f for f in stated if f.effect == "helped")
             return replace(first, effect="partial", why=first.why + "; mixed -> partial")
         return stated[0]
+
+    @staticmethod
+    def _nearest_per_cue(findings: list[Finding]) -> list[Finding]:
+        """One cue read for two mentions of a remedy speaks for the nearer one: in 'I needed
+        to stretch, but no amount of stretching helped' the negated 'helped' is all it says."""
+        nearest: dict[int, Finding] = {}
+        for finding in findings:
+            cue = finding.cue
+            if cue is None:
+                continue
+            gap = abs(cue.start - finding.mention.start)
+            kept = nearest.get(cue.start)
+            if kept is None or gap < abs(cue.start - kept.mention.start):
+                nearest[cue.start] = finding
+        return [f for f in findings if f.cue is None or nearest[f.cue.start] is f]
 
     def _presumed(self, findings: list[Finding]) -> Finding:
         """No cue for any mention: the code's own default effect where the codebook gives one
