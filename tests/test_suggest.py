@@ -441,6 +441,19 @@ def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found)
         ("I noticed an uptick when I started taking fluoxetine.", {"antidepressants": "worsened"}),
         ("Each night the soap was there, he did not wake me up.", {"soap": "helped"}),
         (
+            "A lady told her that tonic water before bed helps. I tried it, fruitless.",
+            {"quinine": "no_effect"},
+        ),
+        (
+            "I do yoga. Yoga is nothing if not descriptive in naming poses.",
+            {"exercise": "not_stated"},
+        ),
+        ("Stretching seems to have offered some degree of relief.", {"exercise": "partial"}),
+        (
+            "I tried magnesium oil. The first night, I slept for six straight hours.",
+            {"magnesium": "helped"},
+        ),
+        (
             "I tried sleepy time teas and warm milk and still my legs continued to fidget.",
             {"tea": "no_effect", "milk": "no_effect"},
         ),
