@@ -440,6 +440,15 @@ def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found)
         ("It was particularly bad due to the amount of hiking we did.", {"exercise": "worsened"}),
         ("I noticed an uptick when I started taking fluoxetine.", {"antidepressants": "worsened"}),
         ("Each night the soap was there, he did not wake me up.", {"soap": "helped"}),
+        # the remedy switched to was started, not stopped
+        (
+            "I switched from Requip to Neupro and now I sleep well.",
+            {"ropinirole": "worsened", "rotigotine": "helped"},
+        ),
+        # a cue spelt out ('they still work') before one with a slot ('<symptom> still')
+        ("I've been on Neupro for three years and they still work.", {"rotigotine": "helped"}),
+        ("I take tramadol on the really bad nights and it works fast.", {"tramadol": "helped"}),
+        ("Iron infusion in March, and the RLS is 90% gone.", {"iron": "helped"}),
         (
             "A lady told her that tonic water before bed helps. I tried it, fruitless.",
             {"quinine": "no_effect"},

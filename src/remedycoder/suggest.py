@@ -67,6 +67,7 @@ _SUBJECT_WORDS = _PRONOUNS | {
     *("can", "could", "may", "might", "should", "really", "t", "s", "ll", "ve", "d"),
 }
 _CONDITIONS = frozenset({"if", "unless", "whether"})
+_SWITCH = re.compile(r"\s+(?:to|onto|for)\s+")  # between the old and the new remedy
 _LIST_JOINS = frozenset({"or", "and", "nor", ","})
 # between a negator and the mention it negates: 'no amount of X', 'no other X'
 _QUANTITY_WORDS = frozenset(
@@ -175,7 +176,8 @@ def _trie_pattern(keys: Iterable[str], pieces: dict[str, str] | None = None) -> 
 
 
 def _render(node: dict, pieces: dict[str, str]) -> str:
-    chars = sorted(ch for ch in node if ch)
+    # literal characters before pieces: 'they still work' is tried before '<symptom> still'
+    chars = sorted((ch for ch in node if ch), key=lambda ch: (ch in pieces, ch))
     alts = [(pieces.get(ch) or re.escape(ch)) + _render(node[ch], pieces) for ch in chars]
     if not alts:
         return ""
@@ -527,12 +529,20 @@ class Suggester:
             found = self._drop_excluded(found, norm)
         avoids = self._starting(self._avoid_words, words) if self._avoid_code else None
         stops = self._starting(self._stop_words, words) if self._stop_re is not None else None
+        previous = None
         for mention in found:
             if mention.remedy in self._avoid_code:
                 if _near(avoids, mention.start, norm):
                     self._avoidance(mention, norm)
             elif self._stop_re is not None and _near(stops, mention.start, norm):
                 mention.stopped_by = self._cue_before(self._stop_re, mention, norm)
+                if (
+                    previous
+                    and previous.stopped_by
+                    and _SWITCH.fullmatch(norm, previous.end, mention.start)
+                ):
+                    mention.stopped_by = None  # 'switched from X to Y': Y was started
+            previous = mention
         if self._avoid_code and len(found) > 1:
             found = self._avoidance_objects(found, norm)
         if self._heads_possible(found):
