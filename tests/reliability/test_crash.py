@@ -116,7 +116,11 @@ def test_kill_during_coding_keeps_every_decision_made(project, tmp_path):
             if suggestions:
                 assert [c.status for c in mine].count("confirmed") == 1
         events = store.events("ann")
-        assert all(e.comment_id in reviewed for e in events)
+        # Decisions on the comment in flight are kept even though it was not yet marked
+        # reviewed (the kill can land between an accept and the move to the next comment).
+        in_flight = {e.comment_id for e in events} - reviewed
+        assert len(in_flight) <= 1
+        assert not in_flight & set(decided)
         # A decision is one transaction with its event: no event without its row.
         for event in events:
             if event.action in ("confirm", "reject"):
