@@ -389,9 +389,36 @@ def test_a_question_naming_only_the_remedy_is_answered_by_the_next_sentence(
         ("Nothing helped, but Requip made it worse.", {"ropinirole": "worsened"}),
         ("Magnesium did nothing except give me diarrhea.", {"magnesium": "no_effect"}),
         ("Nothing helped but I still take magnesium.", {"magnesium": "not_stated"}),
+        # an article or 'my' may stand between the exception word and the remedies
+        (
+            "Nothing works except the Requip or a hot bath.",
+            {"ropinirole": "helped", "hot_bath": "helped"},
+        ),
     ],
 )
 def test_the_remedy_a_failure_excepts_helped(suggester, text, found):
+    assert effects(suggester, text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("No other drug worked like gabapentin did for me.", {"gabapentin": "helped"}),
+        ("I never had relief like I do with the Neupro patch.", {"rotigotine": "helped"}),
+        (
+            "Nothing ever worked like the magnesium or the soap.",
+            {"magnesium": "helped", "soap": "helped"},
+        ),
+        # with a comma, 'like' gives examples of what failed
+        (
+            "Nothing I tried helped, like Requip or Mirapex.",
+            {"ropinirole": "no_effect", "pramipexole": "no_effect"},
+        ),
+        # the remedy before the comparison is still the one that did not work
+        ("Requip didn't work like it used to.", {"ropinirole": "partial"}),
+    ],
+)
+def test_the_standard_a_failure_is_compared_with_helped(suggester, text, found):
     assert effects(suggester, text) == found
 
 

@@ -254,6 +254,12 @@ class MatchingRules(BaseModel):
         description="Words after a failed cue that make the remedy next to them the exception "
         "('nothing works except X', 'nothing touched it until X'): the cue is flipped back.",
     )
+    comparisons: list[str] = Field(
+        default_factory=list,
+        description="Words right after a failed cue, with no comma, that make the remedy a few "
+        "words on the standard it is measured by ('nothing worked like X', 'no other drug "
+        "helped as much as X'): the cue is flipped back for X.",
+    )
     lapse_words: list[str] = Field(
         default_factory=list,
         description="Words right after a negated cue that say it once worked ('won't do the "

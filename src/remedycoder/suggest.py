@@ -441,7 +441,15 @@ class Suggester:
         self._simile_re = _reaching([_key(w) for w in rules.similes], _SIMILE_WINDOW)
         excepting = [_key(w) for w in rules.exceptions]
         self._exception_re = (
-            re.compile(rf"\W*(?:{_trie_pattern(excepting)})\W*") if excepting else None
+            re.compile(rf"\W*(?:{_trie_pattern(excepting)})\W*(?:(?:the|my|a|an|some)\W+)?")
+            if excepting
+            else None
+        )
+        comparing = [_key(w) for w in rules.comparisons]
+        self._comparison_re = (  # 'nothing worked like X', 'never had relief like I do with X'
+            re.compile(rf"[^\S\n]+(?:{_trie_pattern(comparing)})\b(?:[^\S\n]+\w+){{0,6}}[^\S\n]+")
+            if comparing
+            else None
         )
         self._unnegated: dict[str, str] = {}
         for effect, negated in rules.negated.items():
@@ -884,8 +892,11 @@ class Suggester:
             return None
         negator = self._negator(text, match.start(), floor)
         final = self.rules.negated.get(effect, effect) if negator else effect
-        if negator and self._lapse_re is not None and self._lapse_re.match(text.norm, match.end()):
-            final = self.rules.lapsed.get(effect, final)  # "won't do the job anymore"
+        if self._lapse_re is not None and self._lapse_re.match(text.norm, match.end()):
+            if negator:
+                final = self.rules.lapsed.get(effect, final)  # "won't do the job anymore"
+            elif effect in self._unnegated:  # "didn't work like it used to"
+                final = self.rules.lapsed.get(self._unnegated[effect], final)
         raw = text.raw[match.start() : match.end()]
         return Cue(final, match.start(), match.end(), raw, effect, negator)
 
@@ -977,7 +988,7 @@ class Suggester:
         before an exception word is what the other remedies did; X is the exception."""
         cue, mention = finding.cue, finding.mention
         flipped = self._unnegated.get(finding.effect)
-        if self._exception_re is None or cue is None or flipped is None:
+        if cue is None or flipped is None or self._exception_re is self._comparison_re is None:
             return finding
         if cue.end > mention.start or mention.stopped_by or mention.avoided_by:
             return finding
@@ -988,11 +999,14 @@ class Suggester:
                 at = other.end
         gap.append(text.norm[at : mention.start])
         words = _WORD.findall("".join(gap[1:]))
-        if any(w not in ("and", "or") for w in words):
+        if any(w not in _LIST_WORDS for w in words):
             return finding
-        if not self._exception_re.fullmatch(gap[0]):
+        if self._exception_re is not None and self._exception_re.fullmatch(gap[0]):
+            finding.why += f'; the exception ("{gap[0].strip(" ,")}") -> {flipped}'
+        elif self._comparison_re is not None and self._comparison_re.fullmatch(gap[0]):
+            finding.why += f'; the standard of comparison ("{gap[0].strip()}") -> {flipped}'
+        else:
             return finding
-        finding.why += f'; the exception ("{gap[0].strip(" ,")}") -> {flipped}'
         finding.effect = flipped
         return finding
 
@@ -1222,7 +1236,11 @@ class Suggester:
         if mention.start - cue.end > _WINDOW_CHARS:
             return None
         if self._contrast_re and self._contrast_re.search(text.norm, cue.end, mention.start):
-            return None
+            first = min([m.start for m in text.mentions if cue.end <= m.start] + [mention.start])
+            if self._exception_re is None or not self._exception_re.fullmatch(
+                text.norm, cue.end, first
+            ):
+                return None  # ... unless X is the exception: 'nothing works except the X'
         # 'after augmentation I came off X and started on Y': the cue is X's, not Y's;
         # a list ('nothing worked: X, Y, Z') shares it
         between = [m.end for m in text.mentions if cue.end <= m.start and m.end <= mention.start]
@@ -1564,6 +1582,7 @@ def suggestion_id(comment_id: str, remedy: str, codebook_hash: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+_LIST_WORDS = frozenset({"and", "or", "the", "a", "an", "my", "some"})  # between listed remedies
 
 
 def _codable_ancestors(codebook: Codebook) -> dict[str, frozenset[str]]:
