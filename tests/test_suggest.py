@@ -467,11 +467,25 @@ def test_a_verdict_after_a_list_of_things_done_is_theirs(suggester, text, found)
         ("It was particularly bad due to the amount of hiking we did.", {"exercise": "worsened"}),
         ("I noticed an uptick when I started taking fluoxetine.", {"antidepressants": "worsened"}),
         ("Each night the soap was there, he did not wake me up.", {"soap": "helped"}),
-        # the remedy switched to was started, not stopped
+        # the remedy switched to was started, not stopped, and the outcome after it is its own
         (
             "I switched from Requip to Neupro and now I sleep well.",
-            {"ropinirole": "worsened", "rotigotine": "helped"},
+            {"ropinirole": "not_stated", "rotigotine": "helped"},
         ),
+        (
+            "I came off Mirapex and switched to Lyrica, which worked.",
+            {"pramipexole": "not_stated", "pregabalin": "helped"},
+        ),
+        (
+            "I stopped taking Requip and started gabapentin. It helped a lot.",
+            {"ropinirole": "not_stated", "gabapentin": "helped"},
+        ),
+        # ... while remedies stopped together share what stopping them did
+        (
+            "I quit Requip and Mirapex and my legs got better.",
+            {"ropinirole": "worsened", "pramipexole": "worsened"},
+        ),
+        ("I stopped Requip. It helped a lot.", {"ropinirole": "worsened"}),
         # a cue spelt out ('they still work') before one with a slot ('<symptom> still')
         ("I've been on Neupro for three years and they still work.", {"rotigotine": "helped"}),
         ("I take tramadol on the really bad nights and it works fast.", {"tramadol": "helped"}),

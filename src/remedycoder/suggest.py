@@ -67,7 +67,6 @@ _SUBJECT_WORDS = _PRONOUNS | {
     *("can", "could", "may", "might", "should", "really", "t", "s", "ll", "ve", "d"),
 }
 _CONDITIONS = frozenset({"if", "unless", "whether"})
-_SWITCH = re.compile(r"\s+(?:to|onto|for)\s+")  # between the old and the new remedy
 _LIST_JOINS = frozenset({"or", "and", "nor", ","})
 # between a negator and the mention it negates: 'no amount of X', 'no other X'
 _QUANTITY_WORDS = frozenset(
@@ -544,12 +543,13 @@ class Suggester:
                     self._avoidance(mention, norm)
             elif self._stop_re is not None and _near(stops, mention.start, norm):
                 mention.stopped_by = self._cue_before(self._stop_re, mention, norm)
-                if (
-                    previous
-                    and previous.stopped_by
-                    and _SWITCH.fullmatch(norm, previous.end, mention.start)
-                ):
-                    mention.stopped_by = None  # 'switched from X to Y': Y was started
+                if mention.stopped_by and previous and (previous.stopped_by or previous.avoided_by):
+                    # 'stopped X and Y': both; 'stopped X and tried Y', 'switched from X to
+                    # Y': Y was started (unless a stop phrase of its own stands between)
+                    gap = norm[previous.end : mention.start]
+                    own = self._stop_re.search(gap + " ")
+                    if not own and any(w not in _LIST_WORDS for w in _WORD.findall(gap)):
+                        mention.stopped_by = None
             previous = mention
         if self._avoid_code and len(found) > 1:
             found = self._avoidance_objects(found, norm)
@@ -1214,6 +1214,14 @@ class Suggester:
             words = [w for w in _WORD.findall(rest) if w != "etc"]
             return len(words) >= 3
 
+        def relative(other: Mention) -> bool:
+            """'I came off X and switched to Y, which worked': the cue is Y's alone."""
+            if not _RELATIVE.match(text.norm, other.end, cue.start):
+                return False
+            return any(
+                w not in _LIST_WORDS for w in _WORD.findall(text.norm, mention.end, other.start)
+            )
+
         return any(
             mention.end <= other.start < cue.start
             and other.remedy != mention.remedy
@@ -1223,6 +1231,8 @@ class Suggester:
                     and self._contrast_re.search(text.norm, mention.end, other.start)
                 )
                 or new_clause(other.start)
+                or relative(other)
+                or (mention.stopped_by is not None and other.stopped_by is None)
             )
             for other in text.mentions
         )
@@ -1265,6 +1275,10 @@ class Suggester:
             return listed  # an item of a list headed 'What helped me:'
         alone = all(m.remedy == mention.remedy for m in text.mentions)
         reach = len(text.bounds) if alone else _LOOK_AHEAD
+        if mention.stopped_by and any(
+            mention.end <= m.start < bounds[1] and m.stopped_by is None for m in text.mentions
+        ):
+            reach = 0  # 'I stopped X and started Y. It helped.': what follows is Y's
         for step in range(1, reach + 1):
             if index + step + 1 >= len(text.bounds):
                 break
@@ -1582,6 +1596,7 @@ def suggestion_id(comment_id: str, remedy: str, codebook_hash: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+_RELATIVE = re.compile(r"[\s,]*(?:which|that|who)\b")
 _LIST_WORDS = frozenset({"and", "or", "the", "a", "an", "my", "some"})  # between listed remedies
 
 
