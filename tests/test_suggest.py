@@ -425,6 +425,39 @@ def test_the_standard_a_failure_is_compared_with_helped(suggester, text, found):
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        # someone else's verdict, then the writer's own try of it: the try is the report
+        (
+            "My mother swore by a bar of Ivory under the sheet. I tried it for a month and "
+            "honestly noticed zero difference.",
+            {"soap": "no_effect"},
+        ),
+        ("My sister swears by quinine. I tried it for a week. Nothing.", {"quinine": "no_effect"}),
+        ("My sister swears by quinine. I have RLS too.", {"quinine": "helped"}),
+        # the writer's own verdict stays
+        (
+            "Magnesium works wonders for me. I tried it again and it was fine.",
+            {"magnesium": "helped"},
+        ),
+        # a later sentence that stops 'it' tells what stopping it did
+        (
+            "Started mirtazapine in June and my calves were unbearable. Doc took me off it "
+            "and it settled.",
+            {"antidepressants": "worsened"},
+        ),
+        ("I took Requip. I stopped it because it made my legs worse.", {"ropinirole": "worsened"}),
+        ("I tried magnesium. I stopped worrying and it settled.", {"magnesium": "helped"}),
+        # durations: 'about eighteen months' is a number of months
+        ("Ropinirole was brilliant for about eighteen months.", {"ropinirole": "partial"}),
+        ("I have been on Requip for about 3 years and it works.", {"ropinirole": "helped"}),
+    ],
+)
+def test_whose_outcome_and_what_stopping_it_did(suggester, text, found):
+    assert effects(suggester, text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         # a list of things done, one a sentence, and a verdict on them all
         (
             "I drank warm milk. I took baby aspirin. Nothing seems to work.",

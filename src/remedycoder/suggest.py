@@ -42,12 +42,14 @@ _NAMESPACE_SHA1 = hashlib.sha1(_NAMESPACE.bytes)
 _SEP, _GLOB, _NUM, _SYMPTOM, _END = "\x00", "\x01", "\x02", "\x03", "\x04"
 _NUMBER_WORD = (
     r"(?:\d+(?:[.,]\d+)?|a few|a couple(?: of)?|several|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|an?)"
+    r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+    r"nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|an?)"
 )
 _PIECES = {
     _SEP: r"[\s\-]{0,3}",
     _GLOB: r"\w*",
-    _NUM: rf"{_NUMBER_WORD}(?:\s*(?:-|to|or)\s*{_NUMBER_WORD})?",
+    _NUM: rf"(?:(?:about|around|over|almost|nearly|roughly|maybe|at least)\s+)?{_NUMBER_WORD}"
+    rf"(?:\s*(?:-|to|or)\s*{_NUMBER_WORD})?",
 }
 _SPLIT_WORDS = re.compile(r"[\s\-]+")
 # `[.!?\u2026]+[\"'\)\]\u2019\u201d]*\s+|\n\s*|\)\s+(?=[A-Z])`, written to begin with one
@@ -429,6 +431,11 @@ class Suggester:
         stops = [_key(c) for c in rules.discontinuation_cues]
         self._stop_re = _reaching(stops, rules.negation_window) if rules.discontinued else None
         self._stop_keys = stops
+        self._stop_it_re = (  # a stop phrase with a pronoun for its object: 'came off it'
+            re.compile(rf"(?<!\w)(?:{_trie_pattern(stops)})\W+(?:it|them)\b")
+            if stops and rules.discontinued
+            else None
+        )
         reasons = [_key(r) for r in rules.reasons]
         self._reason_re = _bounded(reasons) if reasons else None
         # the condition named (not 'it'/'them', which fill cue slots): see _next_sentence
@@ -980,8 +987,46 @@ class Suggester:
             cue = self._qualified(cue, self._next_cues(text, index), text)
             finding = self._with_cue(mention, cue, (start, end), text)
             finding.direct = not self._crosses(mention, cue, text)
-            return self._excepted(finding, text)
+            return self._own_try(mention, text, index, (start, end)) or self._excepted(
+                finding, text
+            )
         return self._next_sentence(mention, text, index, (start, end))
+
+    def _own_try(
+        self, mention: Mention, text: _Text, index: int, bounds: tuple[int, int]
+    ) -> Finding | None:
+        """'My mother swore by X. I tried it and noticed zero difference.': in a sentence
+        with no 'I' or 'me', the outcome is someone else's; the writer's own try of it, told
+        in the next sentence, is what the report says it did."""
+        if index + 2 >= len(text.bounds) or not _FIRST_PERSON.isdisjoint(
+            _WORD.findall(text.norm, bounds[0], bounds[1])
+        ):
+            return None
+        start, end = text.bounds[index + 1], text.bounds[index + 2]
+        if not _OWN_TRY.match(text.norm, start) or "\n" in text.raw[bounds[1] : start]:
+            return None
+        default = self.rules.default_effect
+        cues: list[Cue] = []
+        for step in (1, 2):  # 'I tried it for a month.' may tell the outcome one sentence on
+            if index + step + 1 >= len(text.bounds):
+                return None
+            start, end = text.bounds[index + step], text.bounds[index + step + 1]
+            if (
+                any(start <= m.start < end for m in text.mentions)
+                or "\n" in text.raw[bounds[1] : start]
+            ):
+                return None
+            cues = [c for c in self._sentence_cues(text, index + step) if c.raw_effect != default]
+            if cues:
+                break
+        if not cues:
+            return None
+        cue = self._qualified(cues[0], cues[1:], text)
+        why = cue.describe() + (
+            " (their own try, next sentence)" if step == 1 else " (their own try)"
+        )
+        found = Finding(mention, cue.effect, why, cue, (bounds[0], end), direct=False)
+        return self._stopped(found, text)
 
     def _excepted(self, finding: Finding, text: _Text) -> Finding:
         """'Nothing works except X', 'nothing touched it until X, Y or Z': a failed cue
@@ -1125,6 +1170,22 @@ class Suggester:
         if cue.end <= mention.start and not _AFTER.search(text.norm, cue.end, mention.start):
             return finding  # 'after years of augmentation I came off X': what X did
         finding.why += f"; stopped -> {flipped}"
+        finding.effect = flipped
+        return finding
+
+    def _stopped_later(self, finding: Finding, text: _Text, start: int) -> Finding:
+        """'Started X in June ... Doc took me off it and it settled.': a later sentence that
+        stops 'it' before its cue tells what stopping X did, flipped."""
+        cue = finding.cue
+        flipped = self.rules.discontinued.get(finding.effect)
+        if self._stop_it_re is None or cue is None or flipped is None:
+            return finding
+        stop = self._stop_it_re.search(text.norm, start, cue.start)
+        if stop is None:
+            return finding
+        if self._reason_re is not None and self._reason_re.search(text.norm, stop.end(), cue.start):
+            return finding  # why it was stopped
+        finding.why += f'; stopped ("{stop.group().strip()}") -> {flipped}'
         finding.effect = flipped
         return finding
 
@@ -1305,6 +1366,8 @@ class Suggester:
                     return self._plan(mention, tag, (bounds[0], end))
                 why = cue.describe() + (" (next sentence)" if step == 1 else " (sentences on)")
                 found = Finding(mention, cue.effect, why, cue, (bounds[0], end), direct=False)
+                if not mention.stopped_by:
+                    return self._stopped_later(found, text, start)
                 return self._stopped(found, text)
             if step == reach or cues or named < end:
                 break  # nothing further, or something else is being told now
@@ -1597,6 +1660,11 @@ def suggestion_id(comment_id: str, remedy: str, codebook_hash: str) -> str:
 
 _WORD = re.compile(r"\w+")
 _RELATIVE = re.compile(r"[\s,]*(?:which|that|who)\b")
+_FIRST_PERSON = frozenset({"i", "me"})
+_OWN_TRY = re.compile(  # 'I tried it', 'So I gave it a go'
+    r"\s*(?:(?:so|and|but|then|well)\W+)?i(?:\W+ve|\W+have|\W+finally|\W+also)?\W+"
+    r"(?:tried|gave|started|used|bought|ordered|took|got)\W+(?:it|them|this|that|one|some)\b"
+)
 _LIST_WORDS = frozenset({"and", "or", "the", "a", "an", "my", "some"})  # between listed remedies
 
 
