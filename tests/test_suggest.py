@@ -458,6 +458,60 @@ def test_whose_outcome_and_what_stopping_it_did(suggester, text, found):
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        # a cue in the remedy's own 'if' clause is a condition ...
+        (
+            "If all types of massaging still do not work, then try the shower.",
+            {"massage": "not_stated", "hot_bath": "not_stated"},
+        ),
+        ("If magnesium helps you, great.", {"magnesium": "not_stated"}),
+        # ... but not after the clause's comma, nor 'even if' or 'if anything'
+        ("If I take magnesium before bed, I sleep well.", {"magnesium": "helped"}),
+        ("Even if I take Requip it doesn't work.", {"ropinirole": "no_effect"}),
+        (
+            "Walking doesn't help me at all, if anything it winds my legs up more.",
+            {"exercise": "no_effect"},
+        ),
+        # a plan does not reach past a reason, and a reason after a plan does not answer it
+        (
+            "My doctor wants to try Horizant now, since Requip and Mirapex didn't work.",
+            {"gabapentin": "not_stated", "ropinirole": "no_effect", "pramipexole": "no_effect"},
+        ),
+        ("I plan to try magnesium because my friend says it helps.", {"magnesium": "not_stated"}),
+        # what 'actually' happened answers a hope
+        (
+            "People take a sleep medication thinking it will help when it actually makes it "
+            "far worse.",
+            {"sleeping_pills": "worsened"},
+        ),
+        # after a hedge, only a sentence told in person reports the outcome
+        (
+            "One said to put a bar of soap under the sheet, as it can help. Another swore the "
+            "cure was lying with your legs up a wall.",
+            {"soap": "not_stated"},
+        ),
+        (
+            "Tried a bar of soap under the sheets like everyone says. Sounds crazy but it "
+            "actually worked.",
+            {"soap": "helped"},
+        ),
+    ],
+)
+def test_conditions_reasons_and_hedges_are_not_outcomes(suggester, text, found):
+    assert effects(suggester, text) == found
+
+
+def test_a_heading_of_what_worked_and_what_did_not_leaves_each_item_its_own(suggester):
+    text = (
+        "Here's what I found worked and what didn't:\n\n"
+        "1. Quinine: My mom suggested quinine. I tried it, but it didn't help.\n\n"
+        "2. Exercise: I tire my legs out. This seems to work the best for me.\n"
+    )
+    assert effects(suggester, text) == {"quinine": "no_effect", "exercise": "helped"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         # a list of things done, one a sentence, and a verdict on them all
         (
             "I drank warm milk. I took baby aspirin. Nothing seems to work.",

@@ -845,6 +845,8 @@ class Suggester:
         if any(ch in gap for ch in ",;:.!?"):
             return False
         words = _WORD.findall(gap)
+        if _TURN.search(gap):
+            return False  # 'thinking it would help when it actually made it worse'
         return len(words) <= 5 and self._breakers.isdisjoint(words)
 
     def _for_purpose(self, blanked: str, start: int, lo: int) -> bool:
@@ -972,17 +974,28 @@ class Suggester:
                     return after
             return Finding(mention, default, "in a question", evidence=(start, end))
         plan = next((c for c in inside if c.raw_effect == default and c.end <= mention.start), None)
+        if (
+            plan is not None
+            and self._reason_re
+            and self._reason_re.search(text.norm, plan.end, mention.start)
+        ):
+            plan = None  # 'wants to try Y, since X didn't work': the reason tells what X did
         answer = plan and self._forward(mention, inside, text)
         if plan is not None and not (answer and self._answered(plan, answer, text)):
             # hearsay or a plan, unless the next sentence reports trying it
             after = self._next_sentence(mention, text, index, (start, end))
-            return after if after.cue is not None else self._plan(mention, plan, (start, end))
+            if after.cue is not None and self._told_in_person(after.cue, text):
+                return after
+            return self._plan(mention, plan, (start, end))
         cue = (
             answer or self._adjacent(mention, inside, text) or self._forward(mention, inside, text)
         )
         if cue is not None and cue.negator is None:
             cue = self._negated_mention(mention, cue, text)
         cue = cue or self._backward(mention, inside, text)
+        if cue is not None and self._in_condition(mention, cue, text, start):
+            why = f'cue "{cue.text}" in a condition ("if ...") -> {default}'
+            return Finding(mention, default, why, cue, (start, end))
         if cue is not None:
             cue = self._qualified(cue, self._next_cues(text, index), text)
             finding = self._with_cue(mention, cue, (start, end), text)
@@ -990,7 +1003,40 @@ class Suggester:
             return self._own_try(mention, text, index, (start, end)) or self._excepted(
                 finding, text
             )
-        return self._next_sentence(mention, text, index, (start, end))
+        after = self._next_sentence(mention, text, index, (start, end))
+        hedge = next(
+            (c for c in inside if c.raw_effect == default and c.start >= mention.end), None
+        )
+        if (
+            hedge is not None
+            and after.cue is not None
+            and after.cue.start >= end
+            and not self._told_in_person(after.cue, text)
+        ):
+            return self._plan(mention, hedge, (start, end))  # 'X can help. Another swore by Y.'
+        return after
+
+    @staticmethod
+    def _in_condition(mention: Mention, cue: Cue, text: _Text, start: int) -> bool:
+        """'If all types of massaging still do not work, try the shower': a cue in the same
+        'if' clause as the remedy is a condition, not an outcome ('even if', 'if anything'
+        and an outcome after the clause's comma are outcomes)."""
+        if cue.start < mention.end:
+            return False
+        openings = list(_CONDITION.finditer(text.norm, start, mention.start))
+        if not openings:
+            return False
+        return not any(p in text.norm[openings[-1].end() : cue.start] for p in ",;:")
+
+    def _told_in_person(self, cue: Cue, text: _Text) -> bool:
+        """Whether the sentence of `cue` is told in the first person ('I tried it. It helped'
+        is; 'Another swore the cure was a wall' after 'one said X can help' is not)."""
+        _, start, end = text.sentence(cue.start)
+        if not _FIRST_PERSON.isdisjoint(_WORD.findall(text.norm, start, end)):
+            return True
+        before = _WORD.findall(text.norm, start, cue.start)
+        # 'It helped.', 'Sounds crazy but it actually worked': it goes on with the remedy
+        return not before or not _PRONOUNS.isdisjoint(before[-3:]) or before[0] in _PRONOUNS
 
     def _own_try(
         self, mention: Mention, text: _Text, index: int, bounds: tuple[int, int]
@@ -998,7 +1044,7 @@ class Suggester:
         """'My mother swore by X. I tried it and noticed zero difference.': in a sentence
         with no 'I' or 'me', the outcome is someone else's; the writer's own try of it, told
         in the next sentence, is what the report says it did."""
-        if index + 2 >= len(text.bounds) or not _FIRST_PERSON.isdisjoint(
+        if index + 2 >= len(text.bounds) or not _I_OR_ME.isdisjoint(
             _WORD.findall(text.norm, bounds[0], bounds[1])
         ):
             return None
@@ -1117,6 +1163,10 @@ class Suggester:
         happened. 'You could try X, it worked for me': advice, then the writer's own outcome."""
         if text.norm[cue.start : cue.end].endswith(" me") or _FOR_ME.match(text.norm, cue.end):
             return True
+        if self._reason_re is not None and self._reason_re.search(text.norm, plan.end, cue.start):
+            return False  # 'I plan to try X because a friend says it helps': why, not what
+        if _TURN.search(text.norm, plan.end, cue.start):
+            return True  # 'thinking it will help when it actually makes it worse'
         return self._contrast_re is not None and bool(
             self._contrast_re.search(text.norm, plan.end, cue.start)
         )
@@ -1483,6 +1533,8 @@ class Suggester:
         ]
         if not cues or cues[-1].start < at:
             return None
+        if len({c.effect for c in cues if c.start >= at}) > 1:
+            return None  # 'Here is what worked and what didn't:' leaves it to each item
         why = cues[-1].describe() + " (the heading of its list)"
         return Finding(mention, cues[-1].effect, why, cues[-1], (at, mention.end), direct=False)
 
@@ -1660,7 +1712,9 @@ def suggestion_id(comment_id: str, remedy: str, codebook_hash: str) -> str:
 
 _WORD = re.compile(r"\w+")
 _RELATIVE = re.compile(r"[\s,]*(?:which|that|who)\b")
-_FIRST_PERSON = frozenset({"i", "me"})
+_TURN = re.compile(r"\b(?:actually|in fact|in reality)\b")  # what happened, after a hope
+_CONDITION = re.compile(r"(?<!\beven )\b(?:if|unless)\b(?! anything)")
+_I_OR_ME = frozenset({"i", "me"})
 _OWN_TRY = re.compile(  # 'I tried it', 'So I gave it a go'
     r"\s*(?:(?:so|and|but|then|well)\W+)?i(?:\W+ve|\W+have|\W+finally|\W+also)?\W+"
     r"(?:tried|gave|started|used|bought|ordered|took|got)\W+(?:it|them|this|that|one|some)\b"
