@@ -222,6 +222,8 @@ def test_avoidance_cue_does_not_reach_past_the_sentence(suggester):
         # an avoidance term right before another avoidable remedy avoids that one
         ("I don't drink coffee anymore.", {"avoid_caffeine"}),
         ("I quit drinking diet coke.", {"avoid_aspartame"}),
+        ("I do not drink any coffee.", {"avoid_caffeine"}),
+        ("I told him to stop drinking so much caffeine.", {"avoid_caffeine"}),
         ("I don't drink, and I still get RLS.", {"avoid_alcohol"}),
         # 'not to eat', 'no longer drink' are avoidance too
         (
@@ -471,6 +473,11 @@ def test_whose_outcome_and_what_stopping_it_did(suggester, text, found):
             "Walking doesn't help me at all, if anything it winds my legs up more.",
             {"exercise": "no_effect"},
         ),
+        (
+            "Opioids, though generally only if other medicines have failed.",
+            {"opioids": "not_stated"},
+        ),
+        ("I take gabapentin if my legs are bad and it works.", {"gabapentin": "helped"}),
         # a plan does not reach past a reason, and a reason after a plan does not answer it
         (
             "My doctor wants to try Horizant now, since Requip and Mirapex didn't work.",

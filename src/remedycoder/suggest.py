@@ -778,12 +778,14 @@ class Suggester:
         avoiders = set(self._avoid_code.values())
         dropped: set[int] = set()
         for left, right in zip(found, found[1:], strict=False):
+            gap = norm[left.end : right.start]
             if (
                 left.remedy not in avoiders
                 or left.avoided_by
-                or norm[left.end : right.start].strip()
+                or not _QUANTIFIERS.issuperset(gap.split())
             ):
-                continue
+                continue  # 'quit drinking (so much) coffee', not 'quit drinking, coffee'
+
             if right.remedy in self._avoid_code and self._avoid_code[right.remedy] != left.remedy:
                 right.remedy = self._avoid_code[right.remedy]
                 right.avoided_by = left.text
@@ -1018,14 +1020,19 @@ class Suggester:
 
     @staticmethod
     def _in_condition(mention: Mention, cue: Cue, text: _Text, start: int) -> bool:
-        """'If all types of massaging still do not work, try the shower': a cue in the same
-        'if' clause as the remedy is a condition, not an outcome ('even if', 'if anything'
-        and an outcome after the clause's comma are outcomes)."""
+        """'If all types of massaging still do not work, try the shower', 'X, only if other
+        medicines have failed': a cue in an 'if' clause holding or following the remedy is a
+        condition, not an outcome ('even if', 'if anything' and an outcome after the clause's
+        comma or an 'and' are outcomes)."""
         if cue.start < mention.end:
             return False
         openings = list(_CONDITION.finditer(text.norm, start, mention.start))
-        if not openings:
-            return False
+        if not openings:  # 'X, only if other medicines have failed'
+            openings = list(_CONDITION.finditer(text.norm, mention.end, cue.start))
+            if not openings or {"and", "but"} & set(
+                _WORD.findall(text.norm, openings[-1].end(), cue.start)
+            ):
+                return False
         return not any(p in text.norm[openings[-1].end() : cue.start] for p in ",;:")
 
     def _told_in_person(self, cue: Cue, text: _Text) -> bool:
@@ -1712,6 +1719,10 @@ def suggestion_id(comment_id: str, remedy: str, codebook_hash: str) -> str:
 
 _WORD = re.compile(r"\w+")
 _RELATIVE = re.compile(r"[\s,]*(?:which|that|who)\b")
+# between an avoidance term and the trigger it avoids: 'do not drink any coffee'
+_QUANTIFIERS = frozenset(
+    {"any", "my", "the", "much", "so", "more", "less", "too", "all", "a", "lot", "of", "as"}
+)
 _TURN = re.compile(r"\b(?:actually|in fact|in reality)\b")  # what happened, after a hope
 _CONDITION = re.compile(r"(?<!\beven )\b(?:if|unless)\b(?! anything)")
 _I_OR_ME = frozenset({"i", "me"})
