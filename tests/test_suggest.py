@@ -507,6 +507,32 @@ def test_conditions_reasons_and_hedges_are_not_outcomes(suggester, text, found):
     assert effects(suggester, text) == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # stopped in the passive, or after the outcome, is still stopped
+        ("Symptoms resolved after sertraline was discontinued.", {"antidepressants": "worsened"}),
+        (
+            "Reports onset after starting sertraline. Symptoms resolved after the drug was "
+            "discontinued.",
+            {"antidepressants": "worsened"},
+        ),
+        ("Started magnesium. The RLS went away after a week.", {"magnesium": "helped"}),
+        # the reason for a switch is the old remedy's
+        (
+            "Neurologist switched me from Mirapex to the Neupro patch because of augmentation.",
+            {"pramipexole": "worsened", "rotigotine": "not_stated"},
+        ),
+        # a short question naming the remedy is a topic the writer answers ...
+        ("Compression socks at night? Tried them, zero change.", {"compression": "no_effect"}),
+        # ... one put to others is not
+        ("Magnesium for you at night? Thinking of it.", {"magnesium": "not_stated"}),
+    ],
+)
+def test_stopped_remedies_and_short_questions(suggester, text, found):
+    assert effects(suggester, text) == found
+
+
 def test_a_heading_of_what_worked_and_what_did_not_leaves_each_item_its_own(suggester):
     text = (
         "Here's what I found worked and what didn't:\n\n"

@@ -431,8 +431,26 @@ class Suggester:
         stops = [_key(c) for c in rules.discontinuation_cues]
         self._stop_re = _reaching(stops, rules.negation_window) if rules.discontinued else None
         self._stop_keys = stops
-        self._stop_it_re = (  # a stop phrase with a pronoun for its object: 'came off it'
-            re.compile(rf"(?<!\w)(?:{_trie_pattern(stops)})\W+(?:it|them)\b")
+        stopping = _trie_pattern(stops)
+        self._stop_it_re = (  # 'came off it', 'the drug was discontinued'
+            re.compile(
+                rf"(?<!\w)(?:{stopping})\W+(?:{_STOPPED_OBJECTS})\b"
+                rf"|\b(?:was|were|been|got|is|are)\W+(?:{stopping})(?!\w)"
+            )
+            if stops and rules.discontinued
+            else None
+        )
+        self._passive_stop_re = (
+            re.compile(rf"\W+(?:was|were|got|is|are|has been|had been)\W+(?:{stopping})(?!\w)")
+            if stops and rules.discontinued
+            else None
+        )
+        self._stopped_after_re = (  # after the cue: 'resolved after the drug was stopped'
+            re.compile(
+                rf"\W+(?:(?:after|since|once|when)\W+(?:\w+\W+){{0,3}}?"
+                rf"(?:was|were|been|got|is|are)\W+(?:{stopping})(?!\w)"
+                rf"|(?:after|since|once)\W+(?:{stopping})(?:\W+(?:{_STOPPED_OBJECTS}))?\b)"
+            )
             if stops and rules.discontinued
             else None
         )
@@ -557,6 +575,13 @@ class Suggester:
                     own = self._stop_re.search(gap + " ")
                     if not own and any(w not in _LIST_WORDS for w in _WORD.findall(gap)):
                         mention.stopped_by = None
+            if (
+                not mention.stopped_by
+                and self._passive_stop_re is not None
+                and mention.remedy not in self._avoid_code
+            ):
+                passive = self._passive_stop_re.match(norm, mention.end)  # 'X was stopped'
+                mention.stopped_by = passive.group().strip() if passive else None
             previous = mention
         if self._avoid_code and len(found) > 1:
             found = self._avoidance_objects(found, norm)
@@ -952,11 +977,16 @@ class Suggester:
     def _topic(mention: Mention, text: _Text, start: int, end: int) -> bool:
         """Whether a question names only the remedy ('Tonic water?', 'And X?'): a topic the
         writer answers next, not a question to others."""
-        words = len(_WORD.findall(text.norm, start, end))
-        for other in text.mentions:  # 'Bananas for potassium?': remedies and one word
+        words = _WORD.findall(text.norm, start, end)
+        for other in text.mentions:  # 'Bananas for potassium?': remedies and a few words
             if start <= other.start < end:
-                words -= len(_WORD.findall(text.norm, other.start, other.end))
-        return words <= 1
+                for word in _WORD.findall(text.norm, other.start, other.end):
+                    if word in words:
+                        words.remove(word)
+        if len(words) <= 1:
+            return True
+        # 'Compression socks at night?', not 'Anyone tried X?' or 'Does X help?'
+        return len(words) <= 3 and _ASKING.isdisjoint(words)
 
     def _subject(self, word: str, tokens: list[re.Match[str]], index: int) -> bool:
         """Whether negator `word` at `tokens[index]` is a subject reaching far ('none of these
@@ -1238,11 +1268,23 @@ class Suggester:
         if self._stop_it_re is None or cue is None or flipped is None:
             return finding
         stop = self._stop_it_re.search(text.norm, start, cue.start)
-        if stop is None:
-            return finding
+        if stop is None:  # 'Symptoms resolved after the drug was discontinued.'
+            end = text.sentence(cue.start)[2]
+            stop = (
+                self._stopped_after_re.match(text.norm, cue.end, end)
+                if self._stopped_after_re
+                else None
+            )
+            if stop is None:
+                return finding
+            return self._flip(finding, flipped, stop.group())
         if self._reason_re is not None and self._reason_re.search(text.norm, stop.end(), cue.start):
             return finding  # why it was stopped
-        finding.why += f'; stopped ("{stop.group().strip()}") -> {flipped}'
+        return self._flip(finding, flipped, stop.group())
+
+    @staticmethod
+    def _flip(finding: Finding, flipped: str, stop: str) -> Finding:
+        finding.why += f'; stopped ("{stop.strip()}") -> {flipped}'
         finding.effect = flipped
         return finding
 
@@ -1256,7 +1298,20 @@ class Suggester:
             return None
         if self._other_subject(mention.end, cue, text):
             return None
+        if self._switch_reason(mention, cue, text):
+            return None
         return self._qualified(cue, after[1:], text)
+
+    def _switch_reason(self, mention: Mention, cue: Cue, text: _Text) -> bool:
+        """'Switched me from X to Y because of augmentation': the reason is X's, not Y's."""
+        if mention.stopped_by or self._reason_re is None:
+            return False
+        if not self._reason_re.search(text.norm, mention.end, cue.start):
+            return False
+        start = text.sentence(mention.start)[1]
+        return any(
+            m.stopped_by and start <= m.start and m.end <= mention.start for m in text.mentions
+        )
 
     def _other_subject(self, end: int, cue: Cue, text: _Text) -> bool:
         """'X is the only thing that works; the newer pills don't work as well': after a
@@ -1332,6 +1387,10 @@ class Suggester:
             words = [w for w in _WORD.findall(rest) if w != "etc"]
             return len(words) >= 3
 
+        def reason(other: Mention) -> bool:
+            """'switched from X to Y because of augmentation': why X was stopped."""
+            return bool(self._reason_re and self._reason_re.search(text.norm, other.end, cue.start))
+
         def relative(other: Mention) -> bool:
             """'I came off X and switched to Y, which worked': the cue is Y's alone."""
             if not _RELATIVE.match(text.norm, other.end, cue.start):
@@ -1350,7 +1409,11 @@ class Suggester:
                 )
                 or new_clause(other.start)
                 or relative(other)
-                or (mention.stopped_by is not None and other.stopped_by is None)
+                or (
+                    mention.stopped_by is not None
+                    and other.stopped_by is None
+                    and not reason(other)
+                )
             )
             for other in text.mentions
         )
@@ -1722,6 +1785,16 @@ _RELATIVE = re.compile(r"[\s,]*(?:which|that|who)\b")
 # between an avoidance term and the trigger it avoids: 'do not drink any coffee'
 _QUANTIFIERS = frozenset(
     {"any", "my", "the", "much", "so", "more", "less", "too", "all", "a", "lot", "of", "as"}
+)
+# what a stop phrase stops when it names no remedy: 'came off it', 'stopped the medication'
+_STOPPED_OBJECTS = r"it|them|the drug|the medication|the medicine|the pills|the tablets|that"
+# words that make a short question one put to others: 'Anyone tried X?', 'Does X help?'
+_ASKING = frozenset(
+    {
+        *("you", "your", "anyone", "anybody", "someone", "everyone", "people", "who", "what"),
+        *("how", "why", "which", "where", "when", "does", "do", "did", "is", "are", "was"),
+        *("should", "can", "could", "would", "will", "has", "have", "tried", "try", "any"),
+    }
 )
 _TURN = re.compile(r"\b(?:actually|in fact|in reality)\b")  # what happened, after a hope
 _CONDITION = re.compile(r"(?<!\beven )\b(?:if|unless)\b(?! anything)")
