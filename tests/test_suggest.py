@@ -175,10 +175,19 @@ def test_class_word_and_child_term_give_both_codes(suggester):
         ("They gave me pramipexole, which is a dopamine agonist.", "pramipexole"),
         ("narcotics like vicodin", "hydrocodone"),
         ("Vicodin (a narcotic) works.", "hydrocodone"),
+        ("The neurologist prescribed pramipexole. This is a dopamine agonist.", "pramipexole"),
+        ("In my case the analgesic co-codamol has worked so far.", "opioids"),
     ],
 )
 def test_a_class_word_naming_the_drug_beside_it_is_that_drugs_mention(suggester, text, remedy):
     assert remedies(suggester, text) == {remedy}
+
+
+def test_a_term_does_not_run_from_a_heading_into_the_next_line(suggester):
+    assert remedies(suggester, "I long for sleep\nMedications are available.") == set()
+    assert remedies(suggester, "then I take my sleep\nmedication and it helps") == {
+        "sleeping_pills"
+    }
 
 
 def test_a_drug_the_class_code_holds_listed_beside_a_child_keeps_both(suggester):

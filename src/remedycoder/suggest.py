@@ -485,6 +485,7 @@ class Suggester:
         self._purpose = {normalise(w) for w in rules.purpose}
         self._purpose_exceptions = {normalise(w) for w in rules.purpose_exceptions}
         self._ancestors = _codable_ancestors(self.codebook)
+        self._classes = {a for ancestors in self._ancestors.values() for a in ancestors}
 
     def _compile_words(self) -> None:
         """Per-word classes, filled as words are first seen: the words a term may start with
@@ -609,6 +610,8 @@ class Suggester:
             for class_, drug in ((left, right), (right, left)):
                 if class_.remedy in self._ancestors.get(drug.remedy, ()) and self._appositive(gap):
                     dropped.add(id(class_))
+            if not gap.strip() and left.remedy in self._classes and left.remedy != right.remedy:
+                dropped.add(id(left))  # 'the analgesic co-codamol': the drug named is what counts
         return [m for m in found if id(m) not in dropped] if dropped else found
 
     def _appositive(self, gap: str) -> bool:
@@ -617,6 +620,10 @@ class Suggester:
         words = _WORD.findall(gap)
         if not words:
             return not gap.strip() or gap.strip() in ("(", "[")
+        told = re.fullmatch(r"\s*[.!]\s+(?:this|it|that)\b([^.;!?\n]*)", gap)
+        if told:  # 'The neurologist prescribed X. This is a dopamine agonist.'
+            rest = _WORD.findall(told.group(1))
+            return 0 < len(rest) <= 4 and all(w in self._apposition for w in rest)
         return (
             len(words) <= 4
             and not any(ch in gap for ch in ".;!?\n")
@@ -687,6 +694,8 @@ class Suggester:
             return None
         code_id, term, how = hit
         start, end = match.span()
+        if "\n" in raw[start:end] and _NEW_LINE_HEAD.search(raw, start, end):
+            return None  # 'I long for sleep' / 'Medications are ...': a heading, then a line
         return Mention(code_id, start, end, raw[start:end], how, term)
 
     def _term_lookup(self, matched: str) -> tuple[str, str, str] | None:
@@ -1796,6 +1805,7 @@ _ASKING = frozenset(
         *("should", "can", "could", "would", "will", "has", "have", "tried", "try", "any"),
     }
 )
+_NEW_LINE_HEAD = re.compile(r"\n\s*[A-Z]")  # a line that starts anew, not a wrapped phrase
 _TURN = re.compile(r"\b(?:actually|in fact|in reality)\b")  # what happened, after a hope
 _CONDITION = re.compile(r"(?<!\beven )\b(?:if|unless)\b(?! anything)")
 _I_OR_ME = frozenset({"i", "me"})
