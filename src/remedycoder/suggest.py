@@ -283,6 +283,7 @@ class _Text:
     taken: list[tuple[int, int]]  # the mentions' spans
     scanned: set[int]  # sentences whose cues are in `cues`
     neutral: list[int] = field(default_factory=list)  # where neutral phrases stand
+    words: set[str] = field(default_factory=set)  # the words of `norm`
 
     def sentence(self, pos: int) -> tuple[int, int, int]:
         index = bisect_right(self.bounds, pos) - 1
@@ -846,6 +847,7 @@ class Suggester:
         bounds = sorted({0, len(raw) + 1, *_sentence_ends(raw)})
         taken = [(m.start, m.end) for m in mentions]
         text = _Text(raw, norm, mentions, [], bounds, self._blanked(words), taken, set())
+        text.words = words.set
         for lo, hi in self._cue_windows(text):
             text.cues += self._scan(text, lo, hi)
         return text
@@ -1063,7 +1065,7 @@ class Suggester:
         medicines have failed': a cue in an 'if' clause holding or following the remedy is a
         condition, not an outcome ('even if', 'if anything' and an outcome after the clause's
         comma or an 'and' are outcomes)."""
-        if cue.start < mention.end:
+        if cue.start < mention.end or "if" not in text.words and "unless" not in text.words:
             return False
         openings = list(_CONDITION.finditer(text.norm, start, mention.start))
         if not openings:  # 'X, only if other medicines have failed'
@@ -1090,9 +1092,9 @@ class Suggester:
         """'My mother swore by X. I tried it and noticed zero difference.': in a sentence
         with no 'I' or 'me', the outcome is someone else's; the writer's own try of it, told
         in the next sentence, is what the report says it did."""
-        if index + 2 >= len(text.bounds) or not _I_OR_ME.isdisjoint(
-            _WORD.findall(text.norm, bounds[0], bounds[1])
-        ):
+        if index + 2 >= len(text.bounds) or not _OWN_TRY.match(text.norm, text.bounds[index + 1]):
+            return None
+        if not _I_OR_ME.isdisjoint(_WORD.findall(text.norm, bounds[0], bounds[1])):
             return None
         start, end = text.bounds[index + 1], text.bounds[index + 2]
         if not _OWN_TRY.match(text.norm, start) or "\n" in text.raw[bounds[1] : start]:
