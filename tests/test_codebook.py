@@ -205,6 +205,13 @@ CASES = {
             "cb.yaml:28: rules.lapsed.helped: `partial` is not an effect id (known: helped, no_effect, not_stated).",
         ],
     ),
+    "omitted_unknown_effect": (
+        "negated: {helped: no_effect}",
+        "negated: {helped: no_effect}\n  omission_cues: [without]\n  omitted: {worsened: helped}",
+        [
+            "cb.yaml:28: rules.omitted.worsened: `worsened` is not an effect id (known: helped, no_effect, not_stated).",
+        ],
+    ),
     "avoidance_of_unknown": (
         "    exclude: [iron out]",
         "    exclude: [iron out]\n    avoidance_of: copper",

@@ -542,6 +542,32 @@ def test_stopped_remedies_and_short_questions(suggester, text, found):
     assert effects(suggester, text) == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # what leaving a remedy out does tells what it does, flipped
+        ("If I forget my Requip my legs go crazy.", {"ropinirole": "helped"}),
+        ("When I skip the magnesium the twitching comes back.", {"magnesium": "helped"}),
+        ("Without my Mirapex it is much worse.", {"pramipexole": "helped"}),
+        # an avoided trigger is not a left-out remedy
+        ("If I skip coffee I sleep well.", {"avoid_caffeine": "helped"}),
+        # 'before' leaves out only the remedy right after it
+        (
+            "Stretching my calves before bed and a hot bath help a lot.",
+            {"exercise": "helped", "hot_bath": "helped"},
+        ),
+        (
+            "Before Requip I tried magnesium, which did nothing.",
+            {"ropinirole": "not_stated", "magnesium": "no_effect"},
+        ),
+        # an 'if' clause of its own subject reports what happens, not a condition
+        ("If I take magnesium I sleep well.", {"magnesium": "helped"}),
+    ],
+)
+def test_what_leaving_a_remedy_out_does(suggester, text, found):
+    assert effects(suggester, text) == found
+
+
 def test_a_heading_of_what_worked_and_what_did_not_leaves_each_item_its_own(suggester):
     text = (
         "Here's what I found worked and what didn't:\n\n"

@@ -355,7 +355,7 @@ def _term_problems(cb: Codebook, at) -> Iterable[str]:
 
 def _rule_problems(cb: Codebook, at) -> Iterable[str]:
     effect_ids = {e.id for e in cb.effects}
-    for field in ("negated", "discontinued", "lapsed"):
+    for field in ("negated", "discontinued", "lapsed", "omitted"):
         for source, target in getattr(cb.rules, field).items():
             for value in (source, target):
                 if value not in effect_ids:

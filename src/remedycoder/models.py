@@ -228,6 +228,16 @@ class MatchingRules(BaseModel):
         description="Effect a cue becomes for a stopped remedy ('stopped X, legs improved': "
         "helped: worsened).",
     )
+    omission_cues: list[str] = Field(
+        default_factory=list,
+        description="Phrases before a remedy that say it was left out for a time ('if I "
+        "forget my X', 'without X', 'when I skip X').",
+    )
+    omitted: dict[str, str] = Field(
+        default_factory=dict,
+        description="Effect a cue after a left-out remedy becomes ('without X I can't sleep': "
+        "no_effect: helped).",
+    )
     reasons: list[str] = Field(
         default_factory=list,
         description="Words giving why a remedy was stopped ('because it made it worse'): no flip.",

@@ -228,6 +228,7 @@ class Mention:
     score: float = 100.0
     avoided_by: str | None = None
     stopped_by: str | None = None
+    omitted_by: str | None = None
 
     def describe(self) -> str:
         """`term "Valarian" ~ valerian (fuzzy 88)` style text for reasons."""
@@ -235,8 +236,8 @@ class Mention:
         if self.term.lower() != self.text.lower():
             how += f', as "{self.term}"'
         text = f'term "{self.text}" ~ {self.remedy} ({how})'
-        if self.avoided_by or self.stopped_by:
-            text += f' after "{self.avoided_by or self.stopped_by}"'
+        if self.avoided_by or self.stopped_by or self.omitted_by:
+            text += f' after "{self.avoided_by or self.stopped_by or self.omitted_by}"'
         return text
 
 
@@ -432,6 +433,8 @@ class Suggester:
         stops = [_key(c) for c in rules.discontinuation_cues]
         self._stop_re = _reaching(stops, rules.negation_window) if rules.discontinued else None
         self._stop_keys = stops
+        self._omit_keys = [_key(c) for c in rules.omission_cues]
+        self._omit_re = _reaching(self._omit_keys, rules.negation_window) if rules.omitted else None
         stopping = _trie_pattern(stops)
         self._stop_it_re = (  # 'came off it', 'the drug was discontinued'
             re.compile(
@@ -503,6 +506,7 @@ class Suggester:
         self._filler_words = self._lead_class(self._filler_keys)
         self._avoid_words = self._lead_class(self._avoid_keys)
         self._stop_words = self._lead_class(self._stop_keys)
+        self._omit_words = self._lead_class(self._omit_keys)
 
     def _lead_class(self, keys: list[str]) -> set[str] | None:
         leads = _lead_words(keys)
@@ -563,6 +567,7 @@ class Suggester:
             found = self._drop_excluded(found, norm)
         avoids = self._starting(self._avoid_words, words) if self._avoid_code else None
         stops = self._starting(self._stop_words, words) if self._stop_re is not None else None
+        omits = self._starting(self._omit_words, words) if self._omit_re is not None else None
         previous = None
         for mention in found:
             if mention.remedy in self._avoid_code:
@@ -584,6 +589,18 @@ class Suggester:
             ):
                 passive = self._passive_stop_re.match(norm, mention.end)  # 'X was stopped'
                 mention.stopped_by = passive.group().strip() if passive else None
+            if (
+                not mention.stopped_by
+                and self._omit_re is not None
+                and mention.remedy not in self._avoid_code
+                and not mention.avoided_by
+                and _near(omits, mention.start, norm)
+            ):
+                omission = self._omit_re.search(_clause_before(norm, mention.start))
+                if omission is not None:
+                    gap = _clause_before(norm, mention.start)[omission.end() :]
+                    if _DETERMINERS.issuperset(_WORD.findall(gap)):  # 'without my X'
+                        mention.omitted_by = omission.group()
             previous = mention
         if self._avoid_code and len(found) > 1:
             found = self._avoidance_objects(found, norm)
@@ -1036,6 +1053,11 @@ class Suggester:
         if cue is not None and cue.negator is None:
             cue = self._negated_mention(mention, cue, text)
         cue = cue or self._backward(mention, inside, text)
+        if cue is not None and mention.omitted_by and cue.start >= mention.end:
+            left_out = self.rules.omitted.get(cue.effect)
+            if left_out is not None:  # 'If I forget my X, it gets worse': X helps
+                why = f"{cue.describe()}; left out -> {left_out}"
+                return Finding(mention, left_out, why, cue, (start, end))
         if cue is not None and self._in_condition(mention, cue, text, start):
             why = f'cue "{cue.text}" in a condition ("if ...") -> {default}'
             return Finding(mention, default, why, cue, (start, end))
@@ -1068,7 +1090,12 @@ class Suggester:
         if cue.start < mention.end or "if" not in text.words and "unless" not in text.words:
             return False
         openings = list(_CONDITION.finditer(text.norm, start, mention.start))
-        if not openings:  # 'X, only if other medicines have failed'
+        if openings:
+            to = cue.negator[0] if cue.negator else cue.start
+            between = _WORD.findall(text.norm, mention.end, to)
+            if not _SUBJECTS.isdisjoint(between) or len(between) > 4:
+                return False  # 'If I take X I sleep well': the outcome has a clause of its own
+        else:  # 'X, only if other medicines have failed'
             openings = list(_CONDITION.finditer(text.norm, mention.end, cue.start))
             if not openings or {"and", "but"} & set(
                 _WORD.findall(text.norm, openings[-1].end(), cue.start)
@@ -1809,6 +1836,8 @@ _ASKING = frozenset(
 )
 _NEW_LINE_HEAD = re.compile(r"\n\s*[A-Z]")  # a line that starts anew, not a wrapped phrase
 _TURN = re.compile(r"\b(?:actually|in fact|in reality)\b")  # what happened, after a hope
+_DETERMINERS = frozenset({"my", "the", "a", "an", "any", "some", "his", "her", "taking", "using"})
+_SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they", "my", "his", "her", "our", "their"})
 _CONDITION = re.compile(r"(?<!\beven )\b(?:if|unless)\b(?! anything)")
 _I_OR_ME = frozenset({"i", "me"})
 _OWN_TRY = re.compile(  # 'I tried it', 'So I gave it a go'
