@@ -568,6 +568,32 @@ def test_what_leaving_a_remedy_out_does(suggester, text, found):
     assert effects(suggester, text) == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a failure, 'but at least' some good: partial
+        (
+            "Clonazepam didn't stop the movements but at least I slept through them.",
+            {"clonazepam": "partial"},
+        ),
+        ("Clonazepam didn't stop the movements.", {"clonazepam": "no_effect"}),
+        # 'for me it ...' is the writer's own try after someone else's verdict
+        (
+            "My mum swore by a spoonful of mustard. For me it worked the first couple of times "
+            "and then stopped doing anything.",
+            {"mustard": "partial"},
+        ),
+        (
+            "Tried acupuncture. Relaxing, but the RLS was exactly the same.",
+            {"acupuncture": "no_effect"},
+        ),
+        ("When I run out of my gabapentin the nights are hell again.", {"gabapentin": "helped"}),
+    ],
+)
+def test_everyday_ways_of_telling_a_mixed_or_failed_outcome(suggester, text, found):
+    assert effects(suggester, text) == found
+
+
 def test_a_heading_of_what_worked_and_what_did_not_leaves_each_item_its_own(suggester):
     text = (
         "Here's what I found worked and what didn't:\n\n"

@@ -1370,6 +1370,11 @@ class Suggester:
         weak = cue.negator is not None and cue.raw_effect == "worsened"
         if weak and later and not any(cue.end <= m.start < later[0].start for m in text.mentions):
             cue, later = later[0], later[1:]
+        if cue.effect == "no_effect" and later and later[0].effect == "partial":
+            # "didn't stop the movements but at least I slept through them"
+            apart = any(cue.end <= m.start < later[0].start for m in text.mentions)
+            if not apart and "but" in _WORD.findall(text.norm, cue.end, later[0].end):
+                return later[0]
         if cue.effect != "helped":
             return cue
         for other in later:
@@ -1840,9 +1845,10 @@ _DETERMINERS = frozenset({"my", "the", "a", "an", "any", "some", "his", "her", "
 _SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they", "my", "his", "her", "our", "their"})
 _CONDITION = re.compile(r"(?<!\beven )\b(?:if|unless)\b(?! anything)")
 _I_OR_ME = frozenset({"i", "me"})
-_OWN_TRY = re.compile(  # 'I tried it', 'So I gave it a go'
-    r"\s*(?:(?:so|and|but|then|well)\W+)?i(?:\W+ve|\W+have|\W+finally|\W+also)?\W+"
+_OWN_TRY = re.compile(  # 'I tried it', 'So I gave it a go', 'For me it worked'
+    r"\s*(?:(?:so|and|but|then|well)\W+)?(?:i(?:\W+ve|\W+have|\W+finally|\W+also)?\W+"
     r"(?:tried|gave|started|used|bought|ordered|took|got)\W+(?:it|them|this|that|one|some)\b"
+    r"|for\W+me\W+(?:it|they|that)\b)"
 )
 _LIST_WORDS = frozenset({"and", "or", "the", "a", "an", "my", "some"})  # between listed remedies
 
