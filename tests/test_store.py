@@ -182,7 +182,10 @@ def test_a_duplicate_id_far_apart_in_one_input_is_still_caught(store):
     many = [comment(i) for i in range(1200)]
     with pytest.raises(ConflictError) as caught:
         store.add_comments([*many, comment(3, "Other text")], origin="big.jsonl")
-    assert caught.value.message == "big.jsonl: comment id `c3` appears twice with different text."
+    assert (
+        caught.value.message
+        == "big.jsonl: comment id `c3` appears a second time, with different text."
+    )
     assert store.count_comments() == 0
     report = store.add_comments([*many, comment(3)])
     assert (report.added, report.unchanged) == (1200, 1)
@@ -193,11 +196,11 @@ def test_a_duplicate_after_a_reimported_or_updated_comment_is_caught(store):
     filler = [comment(i) for i in range(10, 700)]  # the repeat lands in a later batch
     with pytest.raises(ConflictError) as caught:
         store.add_comments([comment(1), *filler, comment(1, "changed")], origin="x")
-    assert caught.value.message == "x: comment id `c1` appears twice with different text."
+    assert caught.value.message == "x: comment id `c1` appears a second time, with different text."
     with pytest.raises(ConflictError) as caught:
         store.add_comments(
             [comment(2, "new"), *filler, comment(2, "newer")], update=True, origin="x"
         )
-    assert caught.value.message == "x: comment id `c2` appears twice with different text."
+    assert caught.value.message == "x: comment id `c2` appears a second time, with different text."
     assert store.get_comment("c2").text == comment(2).text
     assert store.count_comments() == 2

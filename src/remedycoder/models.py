@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 AttributeValue = str | int | float | bool | None
 
@@ -70,6 +70,16 @@ class Comment(BaseModel):
     attributes: dict[str, AttributeValue] = Field(
         default_factory=dict, description="Free key/values from the import: age, sex, forum..."
     )
+
+    # where an importer read it ('corpus.csv:12'), for messages only: never stored or compared
+    _where: str | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Comment):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
 
     def content_key(self) -> str:
         """A hash of everything but the id: equal keys mean re-importing changes nothing."""

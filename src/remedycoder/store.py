@@ -362,8 +362,8 @@ class Store:
             stored_key, from_this_input = stored.get(comment.id, (None, False))
             if from_this_input and stored_key != key:
                 raise ConflictError(
-                    f"{origin or 'input'}: comment id `{comment.id}` appears twice with "
-                    "different text.",
+                    f"{comment._where or origin or 'input'}: comment id `{comment.id}` appears "
+                    "a second time, with different text.",
                     "Give each comment its own id (or drop the duplicate row).",
                 )
             if stored_key is None:

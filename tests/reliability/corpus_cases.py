@@ -58,6 +58,7 @@ CASES: dict[str, tuple[str, bytes, tuple[str, ...]]] = {
         GOOD + _jsonl({"id": "g1", "text": "Something else entirely."}),
         (),
     ),
+    "csv_duplicate_ids": ("comments.csv", b"id,text\n1,Magnesium helped\n\n1,Coffee did not\n", ()),
     "csv_without_text_column": ("comments.csv", b"id,body_text\n1,Magnesium helped\n", ()),
     "csv_text_col_missing": (
         "comments.csv",

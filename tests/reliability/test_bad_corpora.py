@@ -35,7 +35,9 @@ MESSAGES = {
     "jsonl_bad_date": "{p}:3: field posted_at: `last Tuesday` is not a date remedycoder can "
     "read.\nWrite dates as ISO 8601 (2011-04-02 or 2011-04-02T16:03), or leave the field "
     "empty.\n",
-    "duplicate_ids": "{p}: comment id `g1` appears twice with different text.\n"
+    "duplicate_ids": "{p}:3: comment id `g1` appears a second time, with different text.\n"
+    "Give each comment its own id (or drop the duplicate row).\n",
+    "csv_duplicate_ids": "{p}:4: comment id `1` appears a second time, with different text.\n"
     "Give each comment its own id (or drop the duplicate row).\n",
     "csv_without_text_column": "{p}: no text column found (columns: id, body_text).\n"
     "Say which column holds the comment text with --text-col NAME.\n",

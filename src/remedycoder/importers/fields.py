@@ -79,7 +79,9 @@ def comment_from_record(
     if isinstance(attributes, dict):
         extra.pop("attributes", None)
         extra.update({str(k): attribute_value(v) for k, v in attributes.items()})
-    return Comment(**values, attributes=extra)
+    comment = Comment(**values, attributes=extra)
+    comment._where = where
+    return comment
 
 
 def _optional_str(value: Any) -> str | None:
