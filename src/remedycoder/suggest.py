@@ -435,29 +435,17 @@ class Suggester:
         self._stop_keys = stops
         self._omit_keys = [_key(c) for c in rules.omission_cues]
         self._omit_re = _reaching(self._omit_keys, rules.negation_window) if rules.omitted else None
-        stopping = _trie_pattern(stops)
-        self._stop_it_re = (  # 'came off it', 'the drug was discontinued'
-            re.compile(
-                rf"(?<!\w)(?:{stopping})\W+(?:{_STOPPED_OBJECTS})\b"
-                rf"|\b(?:was|were|been|got|is|are)\W+(?:{stopping})(?!\w)"
-            )
-            if stops and rules.discontinued
-            else None
-        )
-        self._passive_stop_re = (
-            re.compile(rf"\W+(?:was|were|got|is|are|has been|had been)\W+(?:{stopping})(?!\w)")
-            if stops and rules.discontinued
-            else None
-        )
-        self._stopped_after_re = (  # after the cue: 'resolved after the drug was stopped'
-            re.compile(
-                rf"\W+(?:(?:after|since|once|when)\W+(?:\w+\W+){{0,3}}?"
-                rf"(?:was|were|been|got|is|are)\W+(?:{stopping})(?!\w)"
+        self._stop_it_re = self._passive_stop_re = self._stopped_after_re = None
+        if stops and rules.discontinued:
+            stopping = _trie_pattern(stops)
+            passive = rf"(?:was|were|been|got|is|are)\W+(?:{stopping})(?!\w)"  # 'was stopped'
+            objects = rf"(?<!\w)(?:{stopping})\W+(?:{_STOPPED_OBJECTS})\b"  # 'came off it'
+            self._stop_it_re = re.compile(rf"{objects}|\b{passive}")
+            self._passive_stop_re = re.compile(rf"\W+(?:has |had )?{passive}")  # after X
+            self._stopped_after_re = re.compile(  # after a cue: 'resolved once it was stopped'
+                rf"\W+(?:(?:after|since|once|when)\W+(?:\w+\W+){{0,3}}?{passive}"
                 rf"|(?:after|since|once)\W+(?:{stopping})(?:\W+(?:{_STOPPED_OBJECTS}))?\b)"
             )
-            if stops and rules.discontinued
-            else None
-        )
         reasons = [_key(r) for r in rules.reasons]
         self._reason_re = _bounded(reasons) if reasons else None
         # the condition named (not 'it'/'them', which fill cue slots): see _next_sentence
@@ -1087,7 +1075,7 @@ class Suggester:
         medicines have failed': a cue in an 'if' clause holding or following the remedy is a
         condition, not an outcome ('even if', 'if anything' and an outcome after the clause's
         comma or an 'and' are outcomes)."""
-        if cue.start < mention.end or "if" not in text.words and "unless" not in text.words:
+        if cue.start < mention.end or text.words.isdisjoint(("if", "unless")):
             return False
         openings = list(_CONDITION.finditer(text.norm, start, mention.start))
         if openings:
@@ -1122,9 +1110,6 @@ class Suggester:
         if index + 2 >= len(text.bounds) or not _OWN_TRY.match(text.norm, text.bounds[index + 1]):
             return None
         if not _I_OR_ME.isdisjoint(_WORD.findall(text.norm, bounds[0], bounds[1])):
-            return None
-        start, end = text.bounds[index + 1], text.bounds[index + 2]
-        if not _OWN_TRY.match(text.norm, start) or "\n" in text.raw[bounds[1] : start]:
             return None
         default = self.rules.default_effect
         cues: list[Cue] = []
