@@ -588,6 +588,20 @@ def test_what_leaving_a_remedy_out_does(suggester, text, found):
             {"acupuncture": "no_effect"},
         ),
         ("When I run out of my gabapentin the nights are hell again.", {"gabapentin": "helped"}),
+        (
+            "Stretches and massage helped me a little, but not much.",
+            {"exercise": "partial", "massage": "partial"},
+        ),
+        (
+            "His doctor told him to march around the house until it stopped. It would start "
+            "right back up when he lay down.",
+            {"exercise": "partial"},
+        ),
+        # a symptom back when the remedy is left out confirms it, it is no fading
+        (
+            "When I stop eating sugar, my RLS calms right down. When I cheat, it comes right back.",
+            {"avoid_refined_carbs": "helped"},
+        ),
     ],
 )
 def test_everyday_ways_of_telling_a_mixed_or_failed_outcome(suggester, text, found):

@@ -1369,6 +1369,10 @@ class Suggester:
                 break  # '...; the newer ones fade' qualifies them, not this
             if other.negator and other.raw_effect in ("worsened", "partial"):
                 continue  # 'without augmentation', 'never had to increase the dose'
+            if self._omit_re is not None and self._omit_re.search(
+                _clause_before(text.norm, other.start, 60) + " "
+            ):
+                continue  # 'When I cheat, it comes right back': leaving it out confirms it
             if other.effect in ("partial", "worsened", "no_effect"):
                 return replace(other, effect="partial")  # helped, then faded or turned
         return cue
