@@ -584,11 +584,12 @@ class Suggester:
                 and not mention.avoided_by
                 and _near(omits, mention.start, norm)
             ):
-                omission = self._omit_re.search(_clause_before(norm, mention.start))
-                if omission is not None:
-                    gap = _clause_before(norm, mention.start)[omission.end() :]
-                    if _DETERMINERS.issuperset(_WORD.findall(gap)):  # 'without my X'
-                        mention.omitted_by = omission.group()
+                clause = _clause_before(norm, mention.start)
+                omission = self._omit_re.search(clause)
+                if omission is not None and _DETERMINERS.issuperset(
+                    _WORD.findall(clause, omission.end())  # 'without my X'
+                ):
+                    mention.omitted_by = omission.group()
             previous = mention
         if self._avoid_code and len(found) > 1:
             found = self._avoidance_objects(found, norm)
@@ -1077,14 +1078,14 @@ class Suggester:
         comma or an 'and' are outcomes)."""
         if cue.start < mention.end or text.words.isdisjoint(("if", "unless")):
             return False
-        openings = list(_CONDITION.finditer(text.norm, start, mention.start))
+        openings = list(_IF_CLAUSE.finditer(text.norm, start, mention.start))
         if openings:
             to = cue.negator[0] if cue.negator else cue.start
             between = _WORD.findall(text.norm, mention.end, to)
             if not _SUBJECTS.isdisjoint(between) or len(between) > 4:
                 return False  # 'If I take X I sleep well': the outcome has a clause of its own
         else:  # 'X, only if other medicines have failed'
-            openings = list(_CONDITION.finditer(text.norm, mention.end, cue.start))
+            openings = list(_IF_CLAUSE.finditer(text.norm, mention.end, cue.start))
             if not openings or {"and", "but"} & set(
                 _WORD.findall(text.norm, openings[-1].end(), cue.start)
             ):
@@ -1291,23 +1292,18 @@ class Suggester:
         if self._stop_it_re is None or cue is None or flipped is None:
             return finding
         stop = self._stop_it_re.search(text.norm, start, cue.start)
-        if stop is None:  # 'Symptoms resolved after the drug was discontinued.'
-            end = text.sentence(cue.start)[2]
-            stop = (
-                self._stopped_after_re.match(text.norm, cue.end, end)
-                if self._stopped_after_re
-                else None
-            )
-            if stop is None:
-                return finding
-            return self._flip(finding, flipped, stop.group())
-        if self._reason_re is not None and self._reason_re.search(text.norm, stop.end(), cue.start):
+        if (
+            stop is not None
+            and self._reason_re
+            and self._reason_re.search(text.norm, stop.end(), cue.start)
+        ):
             return finding  # why it was stopped
-        return self._flip(finding, flipped, stop.group())
-
-    @staticmethod
-    def _flip(finding: Finding, flipped: str, stop: str) -> Finding:
-        finding.why += f'; stopped ("{stop.strip()}") -> {flipped}'
+        if stop is None and self._stopped_after_re is not None:
+            # 'Symptoms resolved after the drug was discontinued.'
+            stop = self._stopped_after_re.match(text.norm, cue.end, text.sentence(cue.start)[2])
+        if stop is None:
+            return finding
+        finding.why += f'; stopped ("{stop.group().strip()}") -> {flipped}'
         finding.effect = flipped
         return finding
 
@@ -1814,10 +1810,9 @@ def suggestion_id(comment_id: str, remedy: str, codebook_hash: str) -> str:
 
 _WORD = re.compile(r"\w+")
 _RELATIVE = re.compile(r"[\s,]*(?:which|that|who)\b")
+_ARTICLES = frozenset({"the", "a", "an", "my", "some"})
 # between an avoidance term and the trigger it avoids: 'do not drink any coffee'
-_QUANTIFIERS = frozenset(
-    {"any", "my", "the", "much", "so", "more", "less", "too", "all", "a", "lot", "of", "as"}
-)
+_QUANTIFIERS = _ARTICLES | {"any", "much", "so", "more", "less", "too", "all", "lot", "of", "as"}
 # what a stop phrase stops when it names no remedy: 'came off it', 'stopped the medication'
 _STOPPED_OBJECTS = r"it|them|the drug|the medication|the medicine|the pills|the tablets|that"
 # words that make a short question one put to others: 'Anyone tried X?', 'Does X help?'
@@ -1830,16 +1825,16 @@ _ASKING = frozenset(
 )
 _NEW_LINE_HEAD = re.compile(r"\n\s*[A-Z]")  # a line that starts anew, not a wrapped phrase
 _TURN = re.compile(r"\b(?:actually|in fact|in reality)\b")  # what happened, after a hope
-_DETERMINERS = frozenset({"my", "the", "a", "an", "any", "some", "his", "her", "taking", "using"})
+_DETERMINERS = _ARTICLES | {"any", "his", "her", "taking", "using"}  # 'without (taking) my X'
 _SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they", "my", "his", "her", "our", "their"})
-_CONDITION = re.compile(r"(?<!\beven )\b(?:if|unless)\b(?! anything)")
+_IF_CLAUSE = re.compile(r"(?<!\beven )\b(?:if|unless)\b(?! anything)")
 _I_OR_ME = frozenset({"i", "me"})
 _OWN_TRY = re.compile(  # 'I tried it', 'So I gave it a go', 'For me it worked'
     r"\s*(?:(?:so|and|but|then|well)\W+)?(?:i(?:\W+ve|\W+have|\W+finally|\W+also)?\W+"
     r"(?:tried|gave|started|used|bought|ordered|took|got)\W+(?:it|them|this|that|one|some)\b"
     r"|for\W+me\W+(?:it|they|that)\b)"
 )
-_LIST_WORDS = frozenset({"and", "or", "the", "a", "an", "my", "some"})  # between listed remedies
+_LIST_WORDS = _ARTICLES | {"and", "or"}  # between listed remedies
 
 
 def _codable_ancestors(codebook: Codebook) -> dict[str, frozenset[str]]:
