@@ -69,6 +69,9 @@ def test_terms_match(suggester, text, remedy):
         ("mastrabation", "orgasm"),
         ("Chaomile", "chamomile"),
         ("orgsms", "orgasm"),
+        ("Nuepro", "rotigotine"),  # two letters swapped counts as one edit
+        ("Mirpaex", "pramipexole"),
+        ("gabapetnin", "gabapentin"),
     ],
 )
 def test_unlisted_misspellings_match_fuzzily(suggester, word, remedy):
@@ -93,6 +96,10 @@ def test_unlisted_misspellings_match_fuzzily(suggester, word, remedy):
         "I was waking up",  # `walking` is not fuzzy
         "a specialist in Massachusetts",  # not `massag*` with a misspelt stem
         "I went on the Miramax website",  # a studio, not a misspelt brand (stoplist)
+        "my breathing was fine",  # not `bathing` misspelt (stoplist)
+        "the ability to sleep",  # not `Abilify` misspelt (stoplist)
+        "I love to hear it on the radio",  # `hear`/`heat`: short words are exact only
+        "an ultra marathon",  # not `Ultram` misspelt (stoplist)
     ],
 )
 def test_ordinary_words_do_not_match(suggester, text):
@@ -376,7 +383,7 @@ def test_a_codes_own_default_effect_when_no_cue_is_found(suggester, text, effect
     [
         ("Tonic water? Total waste of money.", "no_effect"),  # a topic, then the answer
         ("Magnesium? It did nothing for me.", "no_effect"),
-        ("And Requip? Worked for a year, then augmentation.", "partial"),
+        ("And Requip? Worked for a year, then it wore off.", "partial"),
         ("Has anyone tried magnesium? It helped my mother.", "not_stated"),  # asks others
         ("Magnesium? Does it work?", "not_stated"),
     ],
@@ -1277,3 +1284,76 @@ def test_any_text_gives_valid_suggestions(suggester, text):
             assert 0 <= span.start < span.end <= len(text)
     for mention in suggester.find_mentions(text):
         assert text[mention.start : mention.end] == mention.text
+
+
+# ---------------------------------------------------------------- rules of 2026-12-04
+
+
+@pytest.mark.parametrize(
+    ("text", "remedy", "effect"),
+    [
+        # helped, then augmentation: what it came to is worsened; fading is still partial
+        (
+            "Mirapex was wonderful for the first year. Then came the augmentation.",
+            "pramipexole",
+            "worsened",
+        ),
+        (
+            "At first Requip was a godsend, but then the augmentation started.",
+            "ropinirole",
+            "worsened",
+        ),
+        ("Requip worked great for a year, then it stopped working.", "ropinirole", "partial"),
+        # leaving it out confirms what it does
+        ("I started Norco. When I tried to taper off, it came back.", "hydrocodone", "helped"),
+        # a question only in the last clause: the clause before it is a report
+        ("Klonopin doesn't stop the feeling, so what else is there?", "clonazepam", "no_effect"),
+        ("Has anyone tried Klonopin, and did it help?", "clonazepam", "not_stated"),
+        # hearsay or a plan ends where the writer's own doing begins
+        (
+            "I read that sugar is bad so I cut out sweets and it helped.",
+            "avoid_refined_carbs",
+            "helped",
+        ),
+        ("I read that magnesium helps with it.", "magnesium", "not_stated"),
+        # a hedge right after the remedy, with no outcome cue of its own
+        (
+            "Safe in the knowledge that the chamomile in the tea might soothe it, I slept.",
+            "chamomile",
+            "not_stated",
+        ),
+        ("Tried a bar of soap like everyone says. Sounds crazy but it worked.", "soap", "helped"),
+        # a hedge, then the writer's own outcome in the same sentence
+        (
+            "Stretches can provide some relief; these helped me a little, but not much.",
+            "exercise",
+            "partial",
+        ),
+        # 'not only' adds, it does not deny
+        ("Walking not only helps my RLS but also my mood.", "exercise", "helped"),
+        # test results 'came back', not the symptoms
+        (
+            "My bloods came back low so I take vitamin D. It hasn't made any difference.",
+            "vitamin_d",
+            "no_effect",
+        ),
+        ("Ultram knocked it on the head for me.", "tramadol", "helped"),
+        (
+            "Developed restless legs 10 days after starting mirtazapine.",
+            "antidepressants",
+            "worsened",
+        ),
+        (
+            "The research said quitting caffeine could make a difference.",
+            "avoid_caffeine",
+            "not_stated",
+        ),
+    ],
+)
+def test_rules_of_the_fourth_december(suggester, text, remedy, effect):
+    assert effects(suggester, text)[remedy] == effect
+
+
+def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggester):
+    assert remedies(suggester, "Decaf coffee is a drag.") == {"avoid_caffeine"}
+    assert remedies(suggester, "the sound of running bath water") == {"hot_bath"}

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from remedycoder.models import AUTO_CODER, Codebook, Coding, Comment, Span, utcnow
 
@@ -742,9 +742,11 @@ class Suggester:
         for target, code_id, term, is_glob in bucket:
             for candidate in self._candidates(word, target, is_glob):
                 score = fuzz.ratio(candidate, target, score_cutoff=rules.min_score)
+                if not score and len(candidate) >= 6 and _swapped(candidate, target):
+                    score = fuzz.ratio(candidate, target)  # 'Nuepro': two letters swapped
                 if not score or (best and score <= best[2]):
                     continue
-                if Levenshtein.distance(candidate, target, score_cutoff=edits) <= edits:
+                if OSA.distance(candidate, target, score_cutoff=edits) <= edits:
                     best = (code_id, term, score)
         return best
 
@@ -982,6 +984,8 @@ class Suggester:
             if word in self._filler_tokens:
                 continue  # 'didn't seem to be helping': fillers do not use up the window
             count += 1
+            if word == "not" and _ONLY.match(text.norm, token.end()):
+                continue  # 'not only could it help': an addition, not a denial
             if self._is_negator(word) and (
                 count <= near_window or self._subject(word, tokens, position)
             ):
@@ -1015,14 +1019,22 @@ class Suggester:
     def _finding(self, mention: Mention, text: _Text) -> Finding:
         index, start, end = text.sentence(mention.start)
         default = self.rules.default_effect
-        inside = [c for c in text.cues if start <= c.start < end]
+        asked = start
         if text.raw[start:end].rstrip().endswith("?"):
+            asked = _question_start(text.norm, start, end)
+            if mention.end <= asked:
+                end = asked  # 'X doesn't stop it but I sleep through it, so it counts?'
+        inside = [c for c in text.cues if start <= c.start < end]
+        if mention.start >= asked and text.raw[start:end].rstrip().endswith("?"):
             if self._topic(mention, text, start, end):  # 'Tonic water? A waste of money.'
                 after = self._next_sentence(mention, text, index, (start, end))
                 if after.cue is not None:
                     return after
             return Finding(mention, default, "in a question", evidence=(start, end))
-        plan = next((c for c in inside if c.raw_effect == default and c.end <= mention.start), None)
+        plans = [c for c in inside if c.raw_effect == default and c.end <= mention.start]
+        plan = plans[0] if plans else None
+        if plan is not None and _OWN_DOING.search(text.norm, plans[-1].end, mention.start):
+            plan = None  # 'I read that sugar is bad, so I cut out sweets': what the writer did
         if (
             plan is not None
             and self._reason_re
@@ -1041,6 +1053,16 @@ class Suggester:
         )
         if cue is not None and cue.negator is None:
             cue = self._negated_mention(mention, cue, text)
+        if cue is None:
+            hedge = next(
+                (c for c in inside if c.raw_effect == default and c.start >= mention.end), None
+            )
+            if (
+                hedge is not None
+                and not self._apart(mention.end, hedge.start, text)
+                and not _TRIED.search(_clause_before(text.norm, mention.start))
+            ):  # 'the X might soothe it', not 'tried X like everyone says'
+                return self._plan(mention, hedge, (start, end))
         cue = cue or self._backward(mention, inside, text)
         if cue is not None and mention.omitted_by and cue.start >= mention.end:
             left_out = self.rules.omitted.get(cue.effect)
@@ -1222,8 +1244,10 @@ class Suggester:
     def _answered(self, plan: Cue, cue: Cue, text: _Text) -> bool:
         """'Hoping they would help, but they did not': a contrast after the plan, then what
         happened. 'You could try X, it worked for me': advice, then the writer's own outcome."""
-        if text.norm[cue.start : cue.end].endswith(" me") or _FOR_ME.match(text.norm, cue.end):
-            return True
+        if "me" in _WORD.findall(text.norm, cue.start, cue.end) or _FOR_ME.match(
+            text.norm, cue.end
+        ):
+            return True  # 'X can provide some relief; these helped me a little
         if self._reason_re is not None and self._reason_re.search(text.norm, plan.end, cue.start):
             return False  # 'I plan to try X because a friend says it helps': why, not what
         if _TURN.search(text.norm, plan.end, cue.start):
@@ -1344,7 +1368,9 @@ class Suggester:
         words = [w for w in _WORD.findall(clause) if w not in _SUBJECT_WORDS]
         return len(words) >= 2
 
-    def _qualified(self, cue: Cue, later: list[Cue], text: _Text) -> Cue:
+    def _qualified(
+        self, cue: Cue, later: list[Cue], text: _Text, own: Mention | None = None
+    ) -> Cue:
         """'Worked great for a few months': a later cue in the report makes 'helped' partial.
 
         A negated 'worsened' ('no augmentation, still works') gives way to the next cue."""
@@ -1356,10 +1382,10 @@ class Suggester:
             apart = any(cue.end <= m.start < later[0].start for m in text.mentions)
             if not apart and "but" in _WORD.findall(text.norm, cue.end, later[0].end):
                 return later[0]
-        if cue.effect != "helped":
+        if cue.effect not in ("helped", "partial"):
             return cue
         for other in later:
-            if any(cue.end <= m.start < other.start for m in text.mentions):
+            if any(cue.end <= m.start < other.start for m in text.mentions if m is not own):
                 break
             if self._other_subject(cue.end, other, text):
                 break  # '...; the newer ones fade' qualifies them, not this
@@ -1369,8 +1395,12 @@ class Suggester:
                 _clause_before(text.norm, other.start, 60) + " "
             ):
                 continue  # 'When I cheat, it comes right back': leaving it out confirms it
+            if other.effect == "worsened" and other.negator is None:
+                return other  # 'a godsend at first, then augmentation': what it came to
+            if cue.effect == "partial":
+                continue
             if other.effect in ("partial", "worsened", "no_effect"):
-                return replace(other, effect="partial")  # helped, then faded or turned
+                return replace(other, effect="partial")  # helped, then faded or stopped
         return cue
 
     def _adjacent(self, mention: Mention, inside: list[Cue], text: _Text) -> Cue | None:
@@ -1383,7 +1413,7 @@ class Suggester:
         if cue.raw_effect == self.rules.default_effect:
             return None
         later = [c for c in inside if c.start >= mention.end]
-        return self._qualified(cue, later, text)
+        return self._qualified(cue, later, text, own=mention)
 
     @staticmethod
     def _next_to(end: int, mention: Mention, text: _Text) -> bool:
@@ -1513,6 +1543,10 @@ class Suggester:
                 if tag is not None:  # 'Ivory works best, I hear.'
                     return self._plan(mention, tag, (bounds[0], end))
                 why = cue.describe() + (" (next sentence)" if step == 1 else " (sentences on)")
+                left_out = self._left_out(cue, text)
+                if left_out is not None:  # 'X worked. When I tried to taper off, it came back.'
+                    why += f"; left out -> {left_out}"
+                    cue = replace(cue, effect=left_out)
                 found = Finding(mention, cue.effect, why, cue, (bounds[0], end), direct=False)
                 if not mention.stopped_by:
                     return self._stopped_later(found, text, start)
@@ -1531,6 +1565,16 @@ class Suggester:
             return verdict
         presumable = mention.remedy in self._presumed_effect and self._plain(mention, text, bounds)
         return Finding(mention, default, _NO_CUE, evidence=bounds, presumable=presumable)
+
+    def _left_out(self, cue: Cue, text: _Text) -> str | None:
+        """What leaving the remedy out, told in the cue's clause ('when I tried to taper off,
+        it came back'), says the remedy does: `rules.omitted` of the cue's effect."""
+        if self._omit_re is None:
+            return None
+        omission = self._omit_re.search(_clause_before(text.norm, cue.start, 60) + " ")
+        if omission is None or omission.group().startswith(("before", "prior")):
+            return None  # 'it didn't take long before I felt relief' is no omission
+        return self.rules.omitted.get(cue.effect)
 
     def _apart(self, lo: int, hi: int, text: _Text) -> bool:
         """Whether a cue ending at `lo` is cut off from a remedy named at `hi` by a clause
@@ -1824,6 +1868,12 @@ _ASKING = frozenset(
     }
 )
 _NEW_LINE_HEAD = re.compile(r"\n\s*[A-Z]")  # a line that starts anew, not a wrapped phrase
+_ONLY = re.compile(r"\s+only\b")
+# words that open a question, beyond those of _ASKING: 'Am I ...', 'Might it ...'
+_QUESTION_OPENERS = frozenset({"am", "were", "may", "might", "shall", "so", "or", "and", "but"})
+_CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s(?:so|but)\s+")
+# a clause of the writer's own after a plan or hearsay: ', so I cut out', 'and I've stopped'
+_OWN_DOING = re.compile(r"(?:[,;]\s*|\s(?:so|and|then)\s+)(?:(?:so|then)\s+)?(?:i|we)(?:'ve|'d)?\s")
 _TURN = re.compile(r"\b(?:actually|in fact|in reality)\b")  # what happened, after a hope
 _DETERMINERS = _ARTICLES | {"any", "his", "her", "taking", "using"}  # 'without (taking) my X'
 _SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they", "my", "his", "her", "our", "their"})
@@ -1956,6 +2006,30 @@ def _near(places: list[int] | None, start: int, norm: str) -> bool:
         return True  # the searched text begins inside a word
     index = bisect_left(places, max(lo, 0))
     return index < len(places) and places[index] < start
+
+
+def _question_start(norm: str, start: int, end: int) -> int:
+    """Where the question of a sentence ending in '?' begins: the whole sentence when it opens
+    as a question ('Has anyone tried X, and did it help?'), else its last clause ('I take X
+    but it does nothing, what else can I try?')."""
+    first = _WORD.search(norm, start, end)
+    if first is None or first.group() in _ASKING or first.group() in _QUESTION_OPENERS:
+        return start
+    clauses = list(_CLAUSE_BREAK.finditer(norm, start, end))
+    return clauses[-1].end() if clauses else start
+
+
+def _swapped(word: str, target: str) -> bool:
+    """Whether `word` is `target` with one pair of neighbouring letters swapped."""
+    if len(word) != len(target) or word == target:
+        return False
+    diff = [i for i in range(len(word)) if word[i] != target[i]]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and word[diff[0]] == target[diff[1]]
+        and word[diff[1]] == target[diff[0]]
+    )
 
 
 def _is_word(char: str) -> bool:
