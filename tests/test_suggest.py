@@ -1354,6 +1354,29 @@ def test_rules_of_the_fourth_december(suggester, text, remedy, effect):
     assert effects(suggester, text)[remedy] == effect
 
 
+@pytest.mark.parametrize(
+    ("text", "remedy", "effect"),
+    [
+        # relief in a clause that opens with a frequency word is occasional
+        ("Sometimes, a few stretches or a massage would chase it away.", "massage", "partial"),
+        ("Some nights Benadryl knocks me out.", "diphenhydramine", "partial"),
+        ("A massage would chase it away.", "massage", "helped"),
+        # 'stable on' a dose reports no relief; the negated improvement does
+        (
+            "I was stable on a high dose of pramipexole without any improvement.",
+            "pramipexole",
+            "no_effect",
+        ),
+        # what leaving it out does: 'unless I take X I can't sleep'
+        ("Unless I take my Requip I can't sleep.", "ropinirole", "helped"),
+        # a length of time spent doing something is not a partial effect
+        ("After a couple of hours of yard work or a hike I was tired.", "exercise", "not_stated"),
+    ],
+)
+def test_frequency_stable_doses_and_leaving_out(suggester, text, remedy, effect):
+    assert effects(suggester, text)[remedy] == effect
+
+
 def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggester):
     assert remedies(suggester, "Decaf coffee is a drag.") == {"avoid_caffeine"}
     assert remedies(suggester, "the sound of running bath water") == {"hot_bath"}

@@ -289,6 +289,11 @@ class MatchingRules(BaseModel):
         default_factory=dict,
         description="Effect a negated cue becomes before a lapse word (helped: partial).",
     )
+    intermittent: list[str] = Field(
+        default_factory=list,
+        description="Words opening a clause that make the relief told in it occasional "
+        "('Sometimes a massage would chase it away'): 'helped' there becomes partial.",
+    )
     purpose: list[str] = Field(
         default_factory=list,
         description="Words that make the cue right after them a purpose, not an outcome "

@@ -474,6 +474,12 @@ class Suggester:
         self._lapse_re = (
             re.compile(rf"\W*(?:{_trie_pattern(lapses)})\b") if lapses and rules.lapsed else None
         )
+        intermittent = [_key(w) for w in rules.intermittent]
+        self._intermittent_re = (
+            re.compile(rf"(?:^|[,;(]|\b(?:but|and|so)\b)\W*(?:{_trie_pattern(intermittent)})\b")
+            if intermittent
+            else None
+        )
         self._purpose = {normalise(w) for w in rules.purpose}
         self._purpose_exceptions = {normalise(w) for w in rules.purpose_exceptions}
         self._ancestors = _codable_ancestors(self.codebook)
@@ -952,6 +958,10 @@ class Suggester:
                 final = self.rules.lapsed.get(effect, final)  # "won't do the job anymore"
             elif effect in self._unnegated:  # "didn't work like it used to"
                 final = self.rules.lapsed.get(self._unnegated[effect], final)
+        if final == "helped" and self._intermittent_re is not None:
+            clause = _clause_before(text.norm, match.start()).lstrip()
+            if self._intermittent_re.search(clause):
+                final = "partial"  # 'Sometimes, a few stretches would chase it away'
         raw = text.raw[match.start() : match.end()]
         return Cue(final, match.start(), match.end(), raw, effect, negator)
 
