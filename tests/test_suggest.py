@@ -1369,6 +1369,19 @@ def test_rules_of_the_fourth_december(suggester, text, remedy, effect):
         ),
         # what leaving it out does: 'unless I take X I can't sleep'
         ("Unless I take my Requip I can't sleep.", "ropinirole", "helped"),
+        # a negator of the cue itself is no leaving out: 'without any improvement'
+        (
+            "I take Mirapex. After weeks of nausea I was on a high dose without any improvement.",
+            "pramipexole",
+            "no_effect",
+        ),
+        ("Gabapentin helped but did not control them completely.", "gabapentin", "partial"),
+        ("Mirapex helps, but I have developed a tolerance.", "pramipexole", "partial"),
+        (
+            "Pramipexole came along and I sat with nothing more than a toe-tap.",
+            "pramipexole",
+            "not_stated",
+        ),
         # a length of time spent doing something is not a partial effect
         ("After a couple of hours of yard work or a hike I was tired.", "exercise", "not_stated"),
     ],
@@ -1380,3 +1393,5 @@ def test_frequency_stable_doses_and_leaving_out(suggester, text, remedy, effect)
 def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggester):
     assert remedies(suggester, "Decaf coffee is a drag.") == {"avoid_caffeine"}
     assert remedies(suggester, "the sound of running bath water") == {"hot_bath"}
+    assert remedies(suggester, "I managed it with weighted heat") == {"heat"}
+    assert remedies(suggester, "Peddling my legs, elevating them") == {"exercise"}

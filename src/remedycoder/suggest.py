@@ -1584,6 +1584,8 @@ class Suggester:
         omission = self._omit_re.search(_clause_before(text.norm, cue.start, 60) + " ")
         if omission is None or omission.group().startswith(("before", "prior")):
             return None  # 'it didn't take long before I felt relief' is no omission
+        if cue.negator is not None and cue.negator[2].lower() in omission.group():
+            return None  # 'without any improvement': the cue's own negator
         return self.rules.omitted.get(cue.effect)
 
     def _apart(self, lo: int, hi: int, text: _Text) -> bool:
