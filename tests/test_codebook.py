@@ -191,6 +191,13 @@ CASES = {
             "cb.yaml:22: effects[1].cues[1]: empty cue; remove it.",
         ],
     ),
+    "cue_of_two_effects": (
+        "cues: [did nothing]",
+        "cues: [did nothing, Works]",
+        [
+            "cb.yaml:22: effects[1].cues[1]: cue `Works` is also a cue of `helped`; a cue may signal one effect only.",
+        ],
+    ),
     "negated_unknown_effect": (
         "negated: {helped: no_effect}",
         "negated: {helped: useless}",

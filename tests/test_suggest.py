@@ -1382,6 +1382,31 @@ def test_rules_of_the_fourth_december(suggester, text, remedy, effect):
             "pramipexole",
             "not_stated",
         ),
+        ("Requip brought relief. But only for six months.", "ropinirole", "partial"),
+        (
+            "I pace around to make it go away, but the moment I lie down it would return.",
+            "exercise",
+            "partial",
+        ),
+        ("The only thing that makes it better is to get up and walk around.", "exercise", "helped"),
+        ("I don't consume caffeine of an evening.", "avoid_caffeine", "not_stated"),
+        ("Eating chocolate late brings out the symptoms.", "chocolate", "worsened"),
+        (
+            "I am on ropinirole. The brain gets accustomed to the dose, requiring higher doses.",
+            "ropinirole",
+            "partial",
+        ),
+        (
+            "I will ask about trying Requip. It would be wonderful if this was somewhat resolved.",
+            "ropinirole",
+            "not_stated",
+        ),
+        ("Tramadol is the method I use to control my RLS.", "tramadol", "helped"),
+        (
+            "I drank warm milk. I took a hot bath. I'm here to tell you neither work for me.",
+            "milk",
+            "no_effect",
+        ),
         # a length of time spent doing something is not a partial effect
         ("After a couple of hours of yard work or a hike I was tired.", "exercise", "not_stated"),
     ],
@@ -1395,3 +1420,5 @@ def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggest
     assert remedies(suggester, "the sound of running bath water") == {"hot_bath"}
     assert remedies(suggester, "I managed it with weighted heat") == {"heat"}
     assert remedies(suggester, "Peddling my legs, elevating them") == {"exercise"}
+    assert remedies(suggester, "we tried a non-opioid medication") == set()
+    assert remedies(suggester, "I've done the running man in my sleep") == set()

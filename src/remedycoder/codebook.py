@@ -347,10 +347,17 @@ def _term_problems(cb: Codebook, at) -> Iterable[str]:
                 f"{at('remedies', i, 'terms')}: `{code.id}` is not codable (a group) but has "
                 "terms; move them to a child code or set `codable: true`."
             )
+    signals: dict[str, str] = {}
     for i, effect in enumerate(cb.effects):
         for j, cue in enumerate(effect.cues):
-            if not cue.strip():
+            key = " ".join(cue.lower().split())
+            if not key:
                 yield f"{at('effects', i, 'cues', j)}: empty cue; remove it."
+            elif signals.setdefault(key, effect.id) != effect.id:
+                yield (
+                    f"{at('effects', i, 'cues', j)}: cue `{cue}` is also a cue of "
+                    f"`{signals[key]}`; a cue may signal one effect only."
+                )
 
 
 def _rule_problems(cb: Codebook, at) -> Iterable[str]:

@@ -1435,6 +1435,8 @@ class Suggester:
                 gap[other.start - end : other.end - end] = " " * (other.end - other.start)
                 listed = True
         words = "".join(gap).replace(",", " " if listed else ",").split()
+        if not listed and 1 < len(words) <= 2 and _COPULA.issuperset(words):
+            return True  # 'the only thing that makes it better is to get up and walk'
         return len(words) <= (2 if listed else 1) and not any(
             p in w for w in words for p in ".,;:!?"
         )
@@ -1644,7 +1646,10 @@ class Suggester:
                     return None  # back to the condition: 'I have had it for years'
                 continue
             opening = _WORD.findall(text.norm, start, cues[0].end)[:2]  # 'Nothing', 'But none'
-            if cues[0].effect != _FAILED or self._subject_negators.isdisjoint(opening):
+            negator = cues[0].negator[2].lower() if cues[0].negator else ""
+            if cues[0].effect != _FAILED or (  # or its subject: "I'm here to say neither work"
+                self._subject_negators.isdisjoint(opening) and negator not in self._subject_negators
+            ):
                 return None
             why = cues[0].describe() + " (a verdict on the list before)"
             return Finding(mention, _FAILED, why, cues[0], (bounds[0], end), direct=False)
@@ -1880,6 +1885,7 @@ _ASKING = frozenset(
     }
 )
 _NEW_LINE_HEAD = re.compile(r"\n\s*[A-Z]")  # a line that starts anew, not a wrapped phrase
+_COPULA = frozenset({"is", "was", "are", "were", "to", "be"})
 _ONLY = re.compile(r"\s+only\b")
 # words that open a question, beyond those of _ASKING: 'Am I ...', 'Might it ...'
 _QUESTION_OPENERS = frozenset({"am", "were", "may", "might", "shall", "so", "or", "and", "but"})

@@ -18,7 +18,7 @@ def run(*args: str):
 def test_check_a_good_codebook():
     result = run("codebook", "check", str(CODEBOOK))
     assert result.exit_code == 0
-    assert result.stdout == f"{CODEBOOK}: OK: 4 remedy codes, 1 groups, 5 effect codes.\n"
+    assert result.stdout == f"{CODEBOOK}: OK: 4 remedy codes, 1 group, 5 effect codes.\n"
 
 
 def test_check_the_projects_codebook_by_default(tmp_path):

@@ -37,9 +37,15 @@ def check(
     target = _codebook_path(ctx, path)
     codebook = load_codebook(target)
     codable = sum(1 for r in codebook.remedies if r.codable)
+    counts = (
+        (codable, "remedy code"),
+        (len(codebook.remedies) - codable, "group"),
+        (len(codebook.effects), "effect code"),
+    )
     typer.echo(
-        f"{target}: OK: {codable} remedy codes, {len(codebook.remedies) - codable} groups, "
-        f"{len(codebook.effects)} effect codes."
+        f"{target}: OK: "
+        + ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts)
+        + "."
     )
 
 
