@@ -1361,6 +1361,13 @@ def test_rules_of_the_fourth_december(suggester, text, remedy, effect):
         ("Sometimes, a few stretches or a massage would chase it away.", "massage", "partial"),
         ("Some nights Benadryl knocks me out.", "diphenhydramine", "partial"),
         ("A massage would chase it away.", "massage", "helped"),
+        ("Sometimes I put ice packs on my legs and that helps.", "cold_water", "helped"),
+        # a hedge after the remedy, then the writer's own try in the next sentence
+        (
+            "I heard placing soap under your sheets could help. It didn't do anything for me.",
+            "soap",
+            "no_effect",
+        ),
         # 'stable on' a dose reports no relief; the negated improvement does
         (
             "I was stable on a high dose of pramipexole without any improvement.",
@@ -1417,6 +1424,7 @@ def test_frequency_stable_doses_and_leaving_out(suggester, text, remedy, effect)
 
 def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggester):
     assert remedies(suggester, "Decaf coffee is a drag.") == {"avoid_caffeine"}
+    assert remedies(suggester, "I have a decaffeinated tea") == {"avoid_caffeine", "tea"}
     assert remedies(suggester, "the sound of running bath water") == {"hot_bath"}
     assert remedies(suggester, "I managed it with weighted heat") == {"heat"}
     assert remedies(suggester, "Peddling my legs, elevating them") == {"exercise"}

@@ -23,6 +23,7 @@ dashes folded), so positions index the original text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -475,8 +476,14 @@ class Suggester:
             re.compile(rf"\W*(?:{_trie_pattern(lapses)})\b") if lapses and rules.lapsed else None
         )
         intermittent = [_key(w) for w in rules.intermittent]
+        self._intermittent_firsts = {
+            words[0] for words in (_WORD.findall(normalise(w)) for w in rules.intermittent) if words
+        }
         self._intermittent_re = (
-            re.compile(rf"(?:^|[,;(]|\b(?:but|and|so)\b)\W*(?:{_trie_pattern(intermittent)})\b")
+            re.compile(  # not 'Sometimes I put ice on and that helps': how often it is used
+                rf"(?:^|[,;(]|\b(?:but|and|so)\b)\W*(?:{_trie_pattern(intermittent)})\b"
+                r"(?!\W*(?:i|we|he|she|you|they)\b)"
+            )
             if intermittent
             else None
         )
@@ -958,7 +965,11 @@ class Suggester:
                 final = self.rules.lapsed.get(effect, final)  # "won't do the job anymore"
             elif effect in self._unnegated:  # "didn't work like it used to"
                 final = self.rules.lapsed.get(self._unnegated[effect], final)
-        if final == "helped" and self._intermittent_re is not None:
+        if (
+            final == "helped"
+            and self._intermittent_re is not None
+            and not self._intermittent_firsts.isdisjoint(text.words)
+        ):
             clause = _clause_before(text.norm, match.start()).lstrip()
             if self._intermittent_re.search(clause):
                 final = "partial"  # 'Sometimes, a few stretches would chase it away'
@@ -1064,16 +1075,17 @@ class Suggester:
         if cue is not None and cue.negator is None:
             cue = self._negated_mention(mention, cue, text)
         if cue is None:
+            cue = self._backward(mention, inside, text)
             hedge = next(
                 (c for c in inside if c.raw_effect == default and c.start >= mention.end), None
             )
             if (
-                hedge is not None
+                cue is not None
+                and hedge is not None
                 and not self._apart(mention.end, hedge.start, text)
                 and not _TRIED.search(_clause_before(text.norm, mention.start))
-            ):  # 'the X might soothe it', not 'tried X like everyone says'
+            ):  # 'a temporary truce ..., knowing the X might soothe it': the hedge speaks
                 return self._plan(mention, hedge, (start, end))
-        cue = cue or self._backward(mention, inside, text)
         if cue is not None and mention.omitted_by and cue.start >= mention.end:
             left_out = self.rules.omitted.get(cue.effect)
             if left_out is not None:  # 'If I forget my X, it gets worse': X helps
@@ -2012,7 +2024,13 @@ def _clause_before(norm: str, start: int, reach: int = 160, stops: str = ".!?;:\
     """The text before `start` in its sentence (or clause, with ',' in `stops`), at most
     `reach` characters of it."""
     before = norm[max(0, start - reach) : start]
-    return before[max(before.rfind(ch) for ch in stops) + 1 :]
+    last = _last_stop(stops).match(before)  # up to the last stop: faster than rfind each
+    return before[last.end() :] if last else before
+
+
+@functools.lru_cache(maxsize=16)
+def _last_stop(stops: str) -> re.Pattern[str]:
+    return re.compile(rf"(?s:.*)[{re.escape(stops)}]")
 
 
 def _near(places: list[int] | None, start: int, norm: str) -> bool:
