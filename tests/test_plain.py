@@ -65,6 +65,12 @@ def test_effect_add_with_quote_note_flag_and_undo(project):
     assert project.store.flag("c1", "ann") is None  # undone
 
 
+def test_an_effect_hotkey_alone_sets_that_effect_as_in_the_coding_screen(project):
+    _, out = run(project, "3\n")
+    assert mine(project) == [("c1", "triptans", "no_effect", "confirmed", "Sumatriptan")]
+    assert "Unknown command" not in out
+
+
 def test_bad_commands_say_what_to_do_and_keep_going(project):
     _, out = run(project, 'bogus\na 7\ne 1 sideways\n+ zzzzzzzz\n+ coffee "not there"\na\n')
     assert "Unknown command `bogus`. Type ? for help." in out

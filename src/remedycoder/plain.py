@@ -17,6 +17,8 @@ HELP = """Commands (N is a number from the list; 1 when left out):
   a N                  accept suggestion N
   x N                  reject suggestion N (or delete a coding you added)
   e N EFFECT           change the effect of N (id, label or hotkey), e.g. e 1 helped
+  EFFECT [N]           the same, as in the coding screen: `3` gives item 1 the effect with
+                       hotkey 3, `3 2` gives it to item 2
   + REMEDY [EFFECT]    add a remedy by label, term or misspelling, e.g. + magnesium helped;
                        a "quoted" part of the comment becomes the evidence
   r N                  why N was suggested
@@ -79,6 +81,9 @@ class PlainPrompt:
         else:
             name, _, rest = line.partition(" ")
         handler = self.commands.get(name.lower())
+        if handler is None and self._is_effect(name):
+            handler = self.effect  # '3' or 'helped': that effect for item 1, '3 2' for item 2
+            rest = f"{rest.strip() or '1'} {name}"
         if handler is None:
             self.say(f"Unknown command `{line}`. Type ? for help.")
             return
@@ -86,6 +91,13 @@ class PlainPrompt:
             handler(rest.strip())
         except InputError as error:
             self.say(f"Error: {error}")
+
+    def _is_effect(self, word: str) -> bool:
+        try:
+            self.session.resolve_effect(word)
+        except InputError:
+            return False
+        return True
 
     # -- commands ---------------------------------------------------------------------------
 
