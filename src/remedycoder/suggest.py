@@ -1040,13 +1040,12 @@ class Suggester:
     def _finding(self, mention: Mention, text: _Text) -> Finding:
         index, start, end = text.sentence(mention.start)
         default = self.rules.default_effect
-        asked = start
-        if text.raw[start:end].rstrip().endswith("?"):
-            asked = _question_start(text.norm, start, end)
-            if mention.end <= asked:
-                end = asked  # 'X doesn't stop it but I sleep through it, so it counts?'
+        question = text.raw[start:end].rstrip().endswith("?")
+        asked = _question_start(text.norm, start, end) if question else start
+        if question and mention.end <= asked:
+            end = asked  # 'X doesn't stop it but I sleep through it, so it counts?'
         inside = [c for c in text.cues if start <= c.start < end]
-        if mention.start >= asked and text.raw[start:end].rstrip().endswith("?"):
+        if question and mention.start >= asked:
             if self._topic(mention, text, start, end):  # 'Tonic water? A waste of money.'
                 after = self._next_sentence(mention, text, index, (start, end))
                 if after.cue is not None:
@@ -1595,10 +1594,15 @@ class Suggester:
         it came back'), says the remedy does: `rules.omitted` of the cue's effect."""
         if self._omit_re is None:
             return None
-        omission = self._omit_re.search(_clause_before(text.norm, cue.start, 60) + " ")
+        clause = _clause_before(text.norm, cue.start, 60)
+        omission = self._omit_re.search(clause + " ")
         if omission is None or omission.group().startswith(("before", "prior")):
             return None  # 'it didn't take long before I felt relief' is no omission
-        if cue.negator is not None and cue.negator[2].lower() in omission.group():
+        at = cue.start - len(clause)
+        if (
+            cue.negator is not None
+            and at + omission.start() <= cue.negator[0] < at + omission.end()
+        ):
             return None  # 'without any improvement': the cue's own negator
         return self.rules.omitted.get(cue.effect)
 
