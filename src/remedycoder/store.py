@@ -152,17 +152,28 @@ class Store:
         """Open (creating if needed) and migrate the store at `path`."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{path}: cannot open the store ({exc}).",
-                "Run `remedycoder doctor` to check it, or restore a backup.",
-            ) from None
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            conn = None
+            try:
+                conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+                break
+            except sqlite3.DatabaseError as exc:
+                if conn is not None:
+                    conn.close()
+                # switching a new file to WAL does not wait for the lock: another process
+                # creating the same store at that moment makes it fail at once, so wait here
+                if "locked" in str(exc) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                    continue
+                raise StoreError(
+                    f"{path}: cannot open the store ({exc}).",
+                    "Run `remedycoder doctor` to check it, or restore a backup.",
+                ) from None
         store = cls(conn, path)
         store._migrate(backup_dir or path.parent / "backups")
         return store
