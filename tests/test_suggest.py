@@ -1350,15 +1350,6 @@ def test_any_text_gives_valid_suggestions(suggester, text):
             "avoid_caffeine",
             "not_stated",
         ),
-    ],
-)
-def test_rules_of_the_fourth_december(suggester, text, remedy, effect):
-    assert effects(suggester, text)[remedy] == effect
-
-
-@pytest.mark.parametrize(
-    ("text", "remedy", "effect"),
-    [
         # relief in a clause that opens with a frequency word is occasional
         ("Sometimes, a few stretches or a massage would chase it away.", "massage", "partial"),
         ("Some nights Benadryl knocks me out.", "diphenhydramine", "partial"),
@@ -1420,7 +1411,8 @@ def test_rules_of_the_fourth_december(suggester, text, remedy, effect):
         ("After a couple of hours of yard work or a hike I was tired.", "exercise", "not_stated"),
     ],
 )
-def test_frequency_stable_doses_and_leaving_out(suggester, text, remedy, effect):
+def test_rules_of_the_fourth_december(suggester, text, remedy, effect):
+    """Rules written on 2026-12-04 from blind sets and phrasings, one case or more each."""
     assert effects(suggester, text)[remedy] == effect
 
 
