@@ -101,9 +101,9 @@ CASES = {
     ),
     "subject_negator_not_a_negator": (
         "default_effect: not_stated",
-        "default_effect: not_stated\n  negators: [not, none]\n  subject_negators: [none, nothing]",
+        "default_effect: not_stated\n  negators: [not, none]\n  subject_negators: [none, nothing, not one]",
         [
-            "cb.yaml:29: rules.subject_negators[1]: `nothing` is not in rules.negators; a subject negator must also be a negator (add it there or remove it here).",
+            "cb.yaml:29: rules.subject_negators[1]: `nothing` does not start with a word of rules.negators; a subject negator must be one (add it there or remove it here).",
         ],
     ),
     "unknown_default_effect": (

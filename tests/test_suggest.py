@@ -1424,3 +1424,41 @@ def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggest
     assert remedies(suggester, "Peddling my legs, elevating them") == {"exercise"}
     assert remedies(suggester, "we tried a non-opioid medication") == set()
     assert remedies(suggester, "I've done the running man in my sleep") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "remedy", "effect"),
+    [
+        # hard-wrapped lines (mailing lists, e-mail): a line going on in lower case is not a
+        # new sentence, so the verdict at the end reaches the whole list
+        (
+            "Over the years I went through the usual pain\nkillers, sleeping pills,"
+            " antidepressants and\nvitamins, and none of them did anything for my legs.",
+            "analgesics",
+            "no_effect",
+        ),
+        # a line that ends a thought, or a short line of a list, still ends its sentence
+        ("Magnesium - did nothing for me\nropinirole - works", "magnesium", "no_effect"),
+        ("Magnesium - did nothing for me\nropinirole - works", "ropinirole", "helped"),
+        # 'and' joining two things inside a list is no new clause: the list shares the verdict
+        (
+            "Vitamins and minerals, quinine and allergy drugs, alcohol, massage - none of it works",
+            "vitamins",
+            "no_effect",
+        ),
+        # a subject negator of two words reaches as far as 'none' does
+        ("I tried yoga and aspirin and not one of them did anything.", "exercise", "no_effect"),
+        ("I drank warm milk. I took aspirin. Not one of them worked.", "milk", "no_effect"),
+    ],
+)
+def test_rules_of_the_sixth_december(suggester, text, remedy, effect):
+    """Rules written on 2026-12-06 from blind sets, one case or more each."""
+    assert effects(suggester, text)[remedy] == effect
+
+
+def test_a_wrapped_line_keeps_its_line_break_in_the_evidence(suggester):
+    text = "I have tried hot\nbaths at night for a whole month and they do nothing."
+    (coding,) = suggester.suggest(Comment(id="w", text=text))
+    assert coding.effect == "no_effect"
+    assert coding.quote == text[coding.start : coding.end]
+    assert "hot\nbaths" in coding.quote

@@ -372,10 +372,10 @@ def _rule_problems(cb: Codebook, at) -> Iterable[str]:
                     )
     negators = {n.strip().lower() for n in cb.rules.negators}
     for j, word in enumerate(cb.rules.subject_negators):
-        if word.strip().lower() not in negators:
+        if (word.split() or [""])[0].lower() not in negators:  # 'not one': its first word
             yield (
-                f"{at('rules', 'subject_negators', j)}: `{word}` is not in rules.negators; "
-                "a subject negator must also be a negator (add it there or remove it here)."
+                f"{at('rules', 'subject_negators', j)}: `{word}` does not start with a word of "
+                "rules.negators; a subject negator must be one (add it there or remove it here)."
             )
 
 

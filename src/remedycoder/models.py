@@ -213,7 +213,8 @@ class MatchingRules(BaseModel):
     subject_negators: list[str] = Field(
         default_factory=list,
         description="Negators that are the clause's subject ('none of these treatments was "
-        "effective'): they reach `subject_negation_window` words.",
+        "effective', 'not one of them worked'): they reach `subject_negation_window` words. A "
+        "phrase must start with a word of `negators`.",
     )
     subject_negation_window: int = Field(
         8, ge=1, le=15, description="Words before a cue that a subject negator reaches."

@@ -96,6 +96,9 @@ _LOOK_AHEAD = 2  # sentences after a mention that may still report its effect
 _SIMILE_WINDOW = 6  # words from 'it was like' to the remedy it compares with
 _SUMMED_UP = 6  # sentences of a list of things tried before 'Nothing seems to work.'
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a paragraph break, not a wrapped line
+# a line break inside a sentence of hard-wrapped text (mailing lists, e-mail, old forums): a
+# long line with no stop at its end, and a next line that goes on in lower case
+_WRAPPED = re.compile(r"(?<=[^\n]{29}[^\n.!?:;\s])\n(?=[a-z])")
 # a line that is an item of a list: '- X', '* X', '• X', '1. X', '2) X'
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+>\u2022\u25cf\u25aa\u25e6\u2023\u2043]|\d{1,2}[.)])[ \t]*\S")
 _LIST_REACH = 12  # lines of a list between a mention and the line heading the list
@@ -417,13 +420,15 @@ class Suggester:
         self._negators = {normalise(n) for n in rules.negators if not n.startswith("n'")}
         self._negator_suffixes = tuple(normalise(n) for n in rules.negators if n.startswith("n'"))
         self._breakers = {normalise(b) for b in rules.scope_breakers}
-        self._subject_negators = {normalise(n) for n in rules.subject_negators}
+        subjects = [tuple(_WORD.findall(normalise(n))) for n in rules.subject_negators]
+        self._subject_negators = {words[0] for words in subjects if len(words) == 1}
+        self._subject_phrases = [words for words in subjects if len(words) > 1]  # 'not one'
         self._presumed_effect = {
             c.id: c.default_effect
             for c in self.codebook.remedies
             if c.default_effect not in (None, rules.default_effect)
         }
-        self._subject_window = rules.subject_negation_window if self._subject_negators else 0
+        self._subject_window = rules.subject_negation_window if rules.subject_negators else 0
         contrast = [_key(c) for c in rules.contrast]
         self._contrast_re = _bounded(contrast) if contrast else None
         avoid = {c.avoidance_of: c.id for c in self.codebook.remedies if c.avoidance_of}
@@ -860,6 +865,8 @@ class Suggester:
     # ------------------------------------------------------------------ effects
 
     def _read(self, raw: str) -> _Text | None:
+        if "\n" in raw:
+            raw = _WRAPPED.sub(" ", raw)  # same length: positions still index the comment
         norm = normalise(raw)
         words = _Words(norm)
         mentions = self._mentions(raw, norm, words)
@@ -1033,7 +1040,10 @@ class Suggester:
     def _subject(self, word: str, tokens: list[re.Match[str]], index: int) -> bool:
         """Whether negator `word` at `tokens[index]` is a subject reaching far ('none of these
         was effective'), not one in a condition ('if none of these is effective')."""
-        if word not in self._subject_negators:
+        if word not in self._subject_negators and not any(
+            tuple(t.group() for t in tokens[index : index + len(words)]) == words
+            for words in self._subject_phrases
+        ):
             return False
         return index == 0 or tokens[index - 1].group() not in _CONDITIONS
 
@@ -1465,7 +1475,7 @@ class Suggester:
             rest = "".join(gap)
             if "," not in rest or {"and", "or"} & set(_WORD.findall(rest.rsplit(",", 1)[1])):
                 return False  # '..., or taking a hot shower': still a list
-            words = [w for w in _WORD.findall(rest) if w != "etc"]
+            words = [w for w in _WORD.findall(rest) if w not in ("etc", "and", "or")]
             return len(words) >= 3
 
         def reason(other: Mention) -> bool:
@@ -1640,7 +1650,7 @@ class Suggester:
         list of things done, one a sentence, ends in a verdict on all of them, told by a
         subject negator ('nothing', 'none of it') that opens a sentence naming no remedy.
         Every sentence between must tell no outcome and ask nothing, in the same paragraph."""
-        if not self._subject_negators:
+        if not self.rules.subject_negators:
             return None
         for step in range(1, _SUMMED_UP + 1):
             if index + step + 1 >= len(text.bounds):
@@ -1661,10 +1671,15 @@ class Suggester:
                 ):
                     return None  # back to the condition: 'I have had it for years'
                 continue
-            opening = _WORD.findall(text.norm, start, cues[0].end)[:2]  # 'Nothing', 'But none'
+            opening = _WORD.findall(text.norm, start, cues[0].end)[:4]  # 'Nothing', 'But none'
             negator = cues[0].negator[2].lower() if cues[0].negator else ""
+            opens = not self._subject_negators.isdisjoint(opening[:2]) or any(
+                tuple(opening[at : at + len(words)]) == words
+                for words in self._subject_phrases
+                for at in (0, 1)
+            )  # 'Not one of them worked'
             if cues[0].effect != _FAILED or (  # or its subject: "I'm here to say neither work"
-                self._subject_negators.isdisjoint(opening) and negator not in self._subject_negators
+                not opens and negator not in self._subject_negators
             ):
                 return None
             why = cues[0].describe() + " (a verdict on the list before)"
