@@ -1409,26 +1409,7 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         ),
         # a length of time spent doing something is not a partial effect
         ("After a couple of hours of yard work or a hike I was tired.", "exercise", "not_stated"),
-    ],
-)
-def test_rules_of_the_fourth_december(suggester, text, remedy, effect):
-    """Rules written on 2026-12-04 from blind sets and phrasings, one case or more each."""
-    assert effects(suggester, text)[remedy] == effect
-
-
-def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggester):
-    assert remedies(suggester, "Decaf coffee is a drag.") == {"avoid_caffeine"}
-    assert remedies(suggester, "I have a decaffeinated tea") == {"avoid_caffeine", "tea"}
-    assert remedies(suggester, "the sound of running bath water") == {"hot_bath"}
-    assert remedies(suggester, "I managed it with weighted heat") == {"heat"}
-    assert remedies(suggester, "Peddling my legs, elevating them") == {"exercise"}
-    assert remedies(suggester, "we tried a non-opioid medication") == set()
-    assert remedies(suggester, "I've done the running man in my sleep") == set()
-
-
-@pytest.mark.parametrize(
-    ("text", "remedy", "effect"),
-    [
+        # 2026-12-06
         # hard-wrapped lines (mailing lists, e-mail): a line going on in lower case is not a
         # new sentence, so the verdict at the end reaches the whole list
         (
@@ -1451,9 +1432,20 @@ def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggest
         ("I drank warm milk. I took aspirin. Not one of them worked.", "milk", "no_effect"),
     ],
 )
-def test_rules_of_the_sixth_december(suggester, text, remedy, effect):
-    """Rules written on 2026-12-06 from blind sets, one case or more each."""
+def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):
+    """Rules written on 2026-12-04 and 2026-12-06 from blind sets and phrasings, one case
+    or more each."""
     assert effects(suggester, text)[remedy] == effect
+
+
+def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggester):
+    assert remedies(suggester, "Decaf coffee is a drag.") == {"avoid_caffeine"}
+    assert remedies(suggester, "I have a decaffeinated tea") == {"avoid_caffeine", "tea"}
+    assert remedies(suggester, "the sound of running bath water") == {"hot_bath"}
+    assert remedies(suggester, "I managed it with weighted heat") == {"heat"}
+    assert remedies(suggester, "Peddling my legs, elevating them") == {"exercise"}
+    assert remedies(suggester, "we tried a non-opioid medication") == set()
+    assert remedies(suggester, "I've done the running man in my sleep") == set()
 
 
 def test_a_wrapped_line_keeps_its_line_break_in_the_evidence(suggester):
