@@ -106,6 +106,14 @@ CASES = {
             "cb.yaml:29: rules.subject_negators[1]: `nothing` does not start with a word of rules.negators; a subject negator must be one (add it there or remove it here).",
         ],
     ),
+    "anaphor_for_an_unknown_code": (
+        "default_effect: not_stated",
+        "default_effect: not_stated\n  anaphors:\n    - phrases: [the drug]\n"
+        "      refer_to: [medicines]",
+        [
+            "cb.yaml:30: rules.anaphors[0].refer_to[0]: `medicines` is not a remedy id; name a code or group of `remedies`.",
+        ],
+    ),
     "unknown_default_effect": (
         "default_effect: not_stated",
         "default_effect: unclear",

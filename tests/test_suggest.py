@@ -1454,3 +1454,42 @@ def test_a_wrapped_line_keeps_its_line_break_in_the_evidence(suggester):
     assert coding.effect == "no_effect"
     assert coding.quote == text[coding.start : coding.end]
     assert "hot\nbaths" in coding.quote
+
+
+def anaphors(suggester: Suggester, text: str) -> list[tuple[str, str]]:
+    return [(m.text, m.remedy) for m in suggester.find_mentions(text) if m.how == "anaphor"]
+
+
+def test_a_phrase_naming_the_remedy_again_carries_its_outcome(suggester):
+    text = "I was put on Requip in 2015. A year later the drug stopped working."
+    (coding,) = suggester.suggest(Comment(id="a", text=text))
+    assert (coding.remedy, coding.effect) == ("ropinirole", "partial")
+    assert 'term "the drug" ~ ropinirole (naming again "Requip")' in coding.reason
+    assert [text[s.start : s.end] for s in coding.spans if s.kind == "remedy"] == [
+        "Requip",
+        "the drug",
+    ]
+
+
+def test_what_the_remedy_named_again_did_is_weighed_with_what_came_before(suggester):
+    text = "Mirapex gave me peaceful legs for years. One night I took my tablet and it didn't work."
+    assert effects(suggester, text) == {"pramipexole": "partial"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I tried soap. The drug my doctor gave me worked.",  # soap is no drug
+        "I tried Mirapex and Requip. The drug made it worse.",  # which one?
+        "I take Requip. The drug and magnesium both help.",  # its sentence names a remedy
+        "Requip at night. I slept. I woke. I walked. Then the drug wore off.",  # too far back
+    ],
+)
+def test_a_phrase_names_a_remedy_again_only_when_it_can_name_no_other(suggester, text):
+    assert anaphors(suggester, text) == []
+
+
+def test_the_stuff_may_name_any_remedy_again(suggester):
+    text = "Someone told me about magnesium. I bought the stuff and it did nothing."
+    assert anaphors(suggester, text) == [("the stuff", "magnesium")]
+    assert effects(suggester, text) == {"magnesium": "no_effect"}

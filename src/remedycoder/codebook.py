@@ -370,6 +370,20 @@ def _rule_problems(cb: Codebook, at) -> Iterable[str]:
                         f"{at('rules', field, source)}: `{value}` is not an effect id "
                         f"(known: {', '.join(sorted(effect_ids))})."
                     )
+    remedy_ids = {code.id for code in cb.remedies}
+    for i, anaphor in enumerate(cb.rules.anaphors):
+        for j, code_id in enumerate(anaphor.refer_to):
+            if code_id not in remedy_ids:
+                yield (
+                    f"{at('rules', 'anaphors', i, 'refer_to', j)}: `{code_id}` is not a remedy "
+                    "id; name a code or group of `remedies`."
+                )
+        for j, phrase in enumerate(anaphor.phrases):
+            if not phrase.strip() or "*" in phrase:
+                yield (
+                    f"{at('rules', 'anaphors', i, 'phrases', j)}: `{phrase}` is not a phrase; "
+                    "write the words ('the drug'), without `*`."
+                )
     negators = {n.strip().lower() for n in cb.rules.negators}
     for j, word in enumerate(cb.rules.subject_negators):
         if (word.split() or [""])[0].lower() not in negators:  # 'not one': its first word

@@ -182,6 +182,20 @@ class FuzzyRules(BaseModel):
     )
 
 
+class Anaphor(BaseModel):
+    """Phrases that name again a remedy named just before ('I was put on X. A year later the
+    drug stopped working')."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phrases: list[str] = Field(min_length=1, description="'the drug', 'my meds', 'the stuff'.")
+    refer_to: list[str] = Field(
+        default_factory=list,
+        description="Codes these phrases may stand for, with their children (groups too); "
+        "empty: any remedy.",
+    )
+
+
 class MatchingRules(BaseModel):
     """How effect cues are scoped and negated. Lives in the codebook so any language can be used."""
 
@@ -289,6 +303,12 @@ class MatchingRules(BaseModel):
     lapsed: dict[str, str] = Field(
         default_factory=dict,
         description="Effect a negated cue becomes before a lapse word (helped: partial).",
+    )
+    anaphors: list[Anaphor] = Field(
+        default_factory=list,
+        description="Phrases that name again the remedy named last, in their sentence or the two "
+        "before, when their own sentence names none and that remedy is the only one of its kind "
+        "there: what is said of 'the drug' is said of it.",
     )
     intermittent: list[str] = Field(
         default_factory=list,

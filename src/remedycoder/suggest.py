@@ -227,7 +227,7 @@ class Mention:
     start: int
     end: int
     text: str
-    how: str  # exact | glob | misspelling | fuzzy
+    how: str  # exact | glob | misspelling | fuzzy | anaphor (term: the text it names again)
     term: str
     score: float = 100.0
     avoided_by: str | None = None
@@ -237,7 +237,9 @@ class Mention:
     def describe(self) -> str:
         """`term "Valarian" ~ valerian (fuzzy 88)` style text for reasons."""
         how = f"{self.how} {self.score:.0f}" if self.how == "fuzzy" else self.how
-        if self.term.lower() != self.text.lower():
+        if self.how == "anaphor":
+            how = f'naming again "{self.term}"'
+        elif self.term.lower() != self.text.lower():
             how += f', as "{self.term}"'
         text = f'term "{self.text}" ~ {self.remedy} ({how})'
         if self.avoided_by or self.stopped_by or self.omitted_by:
@@ -306,6 +308,7 @@ class Suggester:
         self._compile_cues()
         self._compile_fillers()
         self._compile_rules()
+        self._compile_anaphors()
         self._compile_words()
 
     # ------------------------------------------------------------------ compile
@@ -497,6 +500,26 @@ class Suggester:
         self._ancestors = _codable_ancestors(self.codebook)
         self._classes = {a for ancestors in self._ancestors.values() for a in ancestors}
 
+    def _compile_anaphors(self) -> None:
+        """Anaphor phrases, the codes each may stand for (None: any), and their last words."""
+        self._anaphor_codes: dict[str, frozenset[str] | None] = {}
+        for anaphor in self.rules.anaphors:
+            allowed = None
+            if anaphor.refer_to:
+                wanted = set(anaphor.refer_to)
+                allowed = frozenset(
+                    code.id
+                    for code in self.codebook.remedies
+                    if code.id in wanted or wanted.intersection(self.codebook.ancestors(code.id))
+                )
+            for phrase in anaphor.phrases:
+                self._anaphor_codes[_canonical(_key(phrase))] = allowed
+        keys = [_key(p) for a in self.rules.anaphors for p in a.phrases]
+        self._anaphor_re = _bounded(sorted(set(keys))) if keys else None
+        self._anaphor_lasts = {
+            words[-1] for words in (_WORD.findall(normalise(k)) for k in keys) if words
+        }
+
     def _compile_words(self) -> None:
         """Per-word classes, filled as words are first seen: the words a term may start with
         (alone, or given a next word), fuzzy hits, and the words a cue, filler, avoidance or
@@ -571,6 +594,8 @@ class Suggester:
             found = self._merge_compounds(found, raw)
         if self._excluded_codes and any(m.remedy in self._excluded_codes for m in found):
             found = self._drop_excluded(found, norm)
+        if self._anaphor_re is not None and found and not self._anaphor_lasts.isdisjoint(words.set):
+            found = self._with_anaphors(found, raw, norm)
         avoids = self._starting(self._avoid_words, words) if self._avoid_code else None
         stops = self._starting(self._stop_words, words) if self._stop_re is not None else None
         omits = self._starting(self._omit_words, words) if self._omit_re is not None else None
@@ -618,6 +643,38 @@ class Suggester:
         if self._simile_re is not None:
             found = [m for m in found if not self._compared(m, norm)]
         return found
+
+    def _with_anaphors(self, found: list[Mention], raw: str, norm: str) -> list[Mention]:
+        """'I was put on Requip. A year later the drug stopped working.': a phrase naming again
+        the remedy named last, in its sentence or the two before, is a mention of it, when its
+        own sentence names no remedy and the remedy is the only one it may stand for there."""
+        assert self._anaphor_re is not None
+        ends = sorted({0, *_sentence_ends(raw)})
+        sentence_of = functools.partial(bisect_right, ends)
+        named = {sentence_of(m.start) for m in found}
+        added = []
+        for match in self._anaphor_re.finditer(norm):
+            at = sentence_of(match.start())
+            if at in named or any(m.start < match.end() and match.start() < m.end for m in found):
+                continue
+            before = [m for m in found if m.end <= match.start()]
+            if not before or sentence_of(before[-1].start) < at - 2:
+                continue
+            last = before[-1]
+            allowed = self._anaphor_codes.get(_canonical(match.group()))
+            rivals = {
+                m.remedy
+                for m in before
+                if sentence_of(m.start) == sentence_of(last.start)
+                and (allowed is None or m.remedy in allowed)
+            }
+            if last.avoided_by or rivals != {last.remedy}:
+                continue  # not its kind, or 'I tried X and Y. The drug helped.': which?
+            text = raw[match.start() : match.end()]
+            added.append(
+                Mention(last.remedy, match.start(), match.end(), text, "anaphor", last.text)
+            )
+        return sorted(found + added, key=lambda m: m.start) if added else found
 
     def _compared(self, mention: Mention, norm: str) -> bool:
         """'It was like he'd had a strong cup of coffee': a comparison, not a remedy."""
@@ -1769,7 +1826,9 @@ class Suggester:
         stated = [f for f in findings if f.effect != self.rules.default_effect]
         if not stated:
             return self._presumed(findings)
-        stated = [f for f in stated if f.direct] or stated
+        named = [f for f in stated if f.mention.how != "anaphor"]
+        again = [f for f in stated if f.mention.how == "anaphor"]  # told later: always heard
+        stated = ([f for f in named if f.direct] or named) + again
         stated = self._nearest_per_cue(stated)
         effects = {f.effect for f in stated}
         for effect in _COMBINE:
