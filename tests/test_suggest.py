@@ -1430,6 +1430,15 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         # a subject negator of two words reaches as far as 'none' does
         ("I tried yoga and aspirin and not one of them did anything.", "exercise", "no_effect"),
         ("I drank warm milk. I took aspirin. Not one of them worked.", "milk", "no_effect"),
+        # relief told as symptoms going down; general statements hedged
+        ("I loaded up on iron supplements and the episodes greatly decreased.", "iron", "helped"),
+        ("I reach for my medical marijuana, and soon I'm back asleep.", "cannabis", "helped"),
+        ("Treatments that can alleviate symptoms include walking.", "exercise", "not_stated"),
+        (
+            "No therapy, such as valerian root, has been shown to be effective.",
+            "valerian",
+            "not_stated",
+        ),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):
