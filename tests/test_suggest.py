@@ -1439,6 +1439,19 @@ def test_any_text_gives_valid_suggestions(suggester, text):
             "valerian",
             "not_stated",
         ),
+        # time spent on a remedy is not how long relief lasted; a qualifier after relief is
+        (
+            "I deal with it by walking around my apartment for a couple of hours.",
+            "exercise",
+            "not_stated",
+        ),
+        ("I was on Mirapex for a while, then switched to Neupro.", "pramipexole", "not_stated"),
+        ("A hot bath for an hour gives me relief.", "hot_bath", "helped"),
+        ("Requip calmed my legs for an hour.", "ropinirole", "partial"),
+        # when a remedy is taken is no outcome; 'fair success' is some
+        ("Take a hot shower at the onset of symptoms.", "hot_bath", "not_stated"),
+        ("Since Mirapex I have had an earlier onset of symptoms.", "pramipexole", "worsened"),
+        ("I have used Requip in the past with fair success.", "ropinirole", "partial"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):
@@ -1455,6 +1468,7 @@ def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggest
     assert remedies(suggester, "Peddling my legs, elevating them") == {"exercise"}
     assert remedies(suggester, "we tried a non-opioid medication") == set()
     assert remedies(suggester, "I've done the running man in my sleep") == set()
+    assert remedies(suggester, "Magnesium aspartate capsules") == {"magnesium"}
 
 
 def test_a_wrapped_line_keeps_its_line_break_in_the_evidence(suggester):

@@ -950,6 +950,8 @@ class Suggester:
             if hoped >= 0 and self._hoped(text.norm, hoped, match.start()):
                 text.neutral.append(match.start())  # 'hoping it would help': not what it did
                 continue
+            if self._time_spent(text, match, cues):
+                continue  # 'walking around my apartment for a couple of hours': not relief
             cue = self._cue(match, text, floor)
             if not self._is_negator(match.group()):
                 floor = match.end()  # a cue's own words negate nothing after it
@@ -960,6 +962,24 @@ class Suggester:
             elif self._cue_effect(match.group()) == "":
                 text.neutral.append(match.start())
         return cues
+
+    def _time_spent(self, text: _Text, match: re.Match[str], cues: list[Cue]) -> bool:
+        """Whether a partial cue of time ('for a couple of hours', 'for a while') right after
+        a remedy tells how long it was done or taken ('a hot bath for an hour', 'I was on X
+        for a while'), not how long relief lasted: no cue, pronoun or comma between."""
+        start = match.start()
+        if not text.norm.startswith("for ", start) or self._cue_effect(match.group()) != "partial":
+            return False
+        before = [m for m in text.mentions if m.end <= start]
+        if not before or any(c.start >= before[-1].end for c in cues):
+            return False
+        gap = text.norm[before[-1].end : start]
+        words = _WORD.findall(gap)
+        return (
+            len(words) <= 3
+            and not any(ch in gap for ch in ",;:.!?()\n")
+            and _PRONOUNS.isdisjoint(words)
+        )
 
     def _hoped(self, norm: str, end: int, start: int) -> bool:
         """Whether a cue at `start` is what a plan, hope or hedge ending at `end` expects: a few
