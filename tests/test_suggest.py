@@ -1452,6 +1452,15 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         ("Take a hot shower at the onset of symptoms.", "hot_bath", "not_stated"),
         ("Since Mirapex I have had an earlier onset of symptoms.", "pramipexole", "worsened"),
         ("I have used Requip in the past with fair success.", "ropinirole", "partial"),
+        # the next item of a bulleted list is about something else
+        (
+            "• Relief requires higher doses of pramipexole.\n• Symptoms start earlier in the day.",
+            "pramipexole",
+            "partial",
+        ),
+        ("- iron pills\n- it helped a lot", "iron", "not_stated"),
+        # improving something else is no relief
+        ("Try magnesium. Or you could just improve your diet.", "magnesium", "not_stated"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):

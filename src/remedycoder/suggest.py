@@ -1635,6 +1635,9 @@ class Suggester:
             gap = text.raw[mention.end : start]
             if "\n" in gap and step > 1:
                 break  # a new paragraph is a new report
+            line = text.raw.rfind("\n", mention.end, start)
+            if line >= 0 and _LIST_ITEM.match(text.raw, line + 1):
+                break  # the next item of a bulleted or numbered list tells of something else
             named = min((m.start for m in text.mentions if start <= m.start < end), default=end)
             cues = [
                 c
