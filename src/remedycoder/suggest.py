@@ -98,7 +98,7 @@ _SUMMED_UP = 6  # sentences of a list of things tried before 'Nothing seems to w
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a paragraph break, not a wrapped line
 # a line break inside a sentence of hard-wrapped text (mailing lists, e-mail, old forums): a
 # long line with no stop at its end, and a next line that goes on in lower case
-_WRAPPED = re.compile(r"(?<=[^\n]{29}[^\n.!?:;\s])\n(?=[a-z])")
+_WRAPPED = re.compile(r"\n(?=[a-z])(?<=[^\n]{29}[^\n.!?:;\s]\n)")  # the line break first: fast
 # a line that is an item of a list: '- X', '* X', '• X', '1. X', '2) X'
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+>\u2022\u25cf\u25aa\u25e6\u2023\u2043]|\d{1,2}[.)])[ \t]*\S")
 _LIST_REACH = 12  # lines of a list between a mention and the line heading the list
@@ -649,13 +649,20 @@ class Suggester:
         the remedy named last, in its sentence or the two before, is a mention of it, when its
         own sentence names no remedy and the remedy is the only one it may stand for there."""
         assert self._anaphor_re is not None
+        matches = [
+            match
+            for match in self._anaphor_re.finditer(norm)
+            if not any(m.start < match.end() and match.start() < m.end for m in found)
+        ]
+        if not matches:
+            return found
         ends = sorted({0, *_sentence_ends(raw)})
         sentence_of = functools.partial(bisect_right, ends)
         named = {sentence_of(m.start) for m in found}
         added = []
-        for match in self._anaphor_re.finditer(norm):
+        for match in matches:
             at = sentence_of(match.start())
-            if at in named or any(m.start < match.end() and match.start() < m.end for m in found):
+            if at in named:
                 continue
             before = [m for m in found if m.end <= match.start()]
             if not before or sentence_of(before[-1].start) < at - 2:
