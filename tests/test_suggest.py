@@ -1461,6 +1461,10 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         ("- iron pills\n- it helped a lot", "iron", "not_stated"),
         # improving something else is no relief
         ("Try magnesium. Or you could just improve your diet.", "magnesium", "not_stated"),
+        # diet managed or changed is a diet change; a hedge stays a hedge when negated
+        ("I found relief through management of diet.", "elimination_diet", "helped"),
+        ("Iron may not be helpful if your levels are normal.", "iron", "not_stated"),
+        ("If you feel a trigger point, massage it with short strokes.", "massage", "not_stated"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):
