@@ -1465,6 +1465,30 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         ("I found relief through management of diet.", "elimination_diet", "helped"),
         ("Iron may not be helpful if your levels are normal.", "iron", "not_stated"),
         ("If you feel a trigger point, massage it with short strokes.", "massage", "not_stated"),
+        # a cue told of the remedies before it, then a clause of the writer's own, is theirs
+        (
+            "Years of Sinemet, with horrible augmentation, and now I'm on methadone. First time"
+            " in a decade I sleep 7 hours straight.",
+            "methadone",
+            "helped",
+        ),
+        (
+            "Painkillers do work, especially if they contain Tylenol PM.",
+            "diphenhydramine",
+            "helped",
+        ),
+        # a sad face ends a sentence
+        ("The RLS is back with a vengeance :( Midwife said to up my iron.", "iron", "not_stated"),
+        # 'X neither', 'same with X', 'X too' say again what the sentence before said
+        ("Ibuprofen does nothing for it. Tylenol neither.", "acetaminophen", "no_effect"),
+        ("Magnesium helped me. Same with iron.", "iron", "helped"),
+        ("I take magnesium. Iron too.", "iron", "not_stated"),
+        # what leaving it out did, told in the next sentence
+        ("I forgot my Sifrol. Three nights of pure hell.", "pramipexole", "helped"),
+        # everyday phrasings
+        ("Switched to the Neupro patch and so far so good.", "rotigotine", "helped"),
+        ("- Requip: worked until it didnt", "ropinirole", "partial"),
+        ("I tried lyrika and it was useless.", "pregabalin", "no_effect"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):

@@ -56,8 +56,9 @@ _SPLIT_WORDS = re.compile(r"[\s\-]+")
 # `[.!?\u2026]+[\"'\)\]\u2019\u201d]*\s+|\n\s*|\)\s+(?=[A-Z])`, written to begin with one
 # character class so that the regex engine skips ahead to those characters (3x faster).
 _SENTENCE_END = re.compile(
-    r"[.!?\u2026\n)]"
-    r"(?:(?<=[.!?\u2026])[.!?\u2026]*[\"'\)\]\u2019\u201d]*\s+|(?<=\n)\s*|(?<=\))\s+(?=[A-Z]))"
+    r"[.!?\u2026\n)(]"  # a closing bracket or a sad face (':(') before a capital ends one too
+    r"(?:(?<=[.!?\u2026])[.!?\u2026]*[\"'\)\]\u2019\u201d]*\s+|(?<=\n)\s*|(?<=\))\s+(?=[A-Z])"
+    r"|(?<=[:;]\()\s+(?=[A-Z]))"
 )
 _TOKEN = re.compile(r"[\w']+|[^\w\s]")
 _PUNCT_STOP = frozenset(',;:()[]\u2014\u2013-.!?"')
@@ -1194,7 +1195,13 @@ class Suggester:
             return self._own_try(mention, text, index, (start, end)) or self._excepted(
                 finding, text
             )
+        elliptic = self._elliptic(mention, text, index, (start, end))
+        if elliptic is not None:
+            return elliptic
         after = self._next_sentence(mention, text, index, (start, end))
+        left_out = self.rules.omitted.get(after.effect) if mention.omitted_by else None
+        if left_out is not None and after.cue is not None:  # 'I forgot my X. Pure hell.'
+            after = replace(after, effect=left_out, why=f"{after.why}; left out -> {left_out}")
         hedge = next(
             (c for c in inside if c.raw_effect == default and c.start >= mention.end), None
         )
@@ -1206,6 +1213,32 @@ class Suggester:
         ):
             return self._plan(mention, hedge, (start, end))  # 'X can help. Another swore by Y.'
         return after
+
+    def _elliptic(
+        self, mention: Mention, text: _Text, index: int, bounds: tuple[int, int]
+    ) -> Finding | None:
+        """'Ibuprofen does nothing for it. Tylenol neither.': a sentence that is only the
+        remedy and 'neither', 'too' or 'same with' says again what the sentence before said."""
+        start, end = bounds
+        if index == 0 or "\n" in text.raw[text.bounds[index - 1] : start].rstrip():
+            return None
+        words = _WORD.findall(text.norm, start, mention.start) + _WORD.findall(
+            text.norm, mention.end, end
+        )
+        if not words or len(words) > 4 or not _ELLIPSIS_WORDS.issuperset(words):
+            return None
+        if _ELLIPSIS_MARKS.isdisjoint(words):
+            return None
+        cues = [
+            c
+            for c in self._sentence_cues(text, index - 1)
+            if c.raw_effect != self.rules.default_effect
+        ]
+        if not cues or not any(text.bounds[index - 1] <= m.start < start for m in text.mentions):
+            return None
+        cue = self._qualified(cues[0], cues[1:], text)
+        why = cue.describe() + " (said again of it)"
+        return Finding(mention, cue.effect, why, cue, (text.bounds[index - 1], end), direct=False)
 
     @staticmethod
     def _in_condition(mention: Mention, cue: Cue, text: _Text, start: int) -> bool:
@@ -1613,6 +1646,21 @@ class Suggester:
         if between:
             words = _WORD.findall(text.norm[max(between) : mention.start])
             if len([w for w in words if w not in ("and", "or", "then")]) >= 2:
+                return None
+        # 'X and then Y, with horrible augmentation on all of them, I'm now on Z': a cue told
+        # right after other remedies, then a clause of the writer's own, is theirs
+        _, sent_start, _ = text.sentence(mention.start)
+        told = [m.end for m in text.mentions if sent_start <= m.start and m.end <= cue.start]
+        if told and cue.start - max(told) < mention.start - cue.end:
+            gap = text.norm[cue.end : mention.start]
+            at = max(gap.rfind(","), gap.rfind(";"))
+            opening = [w for w in _WORD.findall(gap, at + 1) if w not in ("and", "but")][:1]
+            opening = opening if at >= 0 else []
+            if (
+                opening
+                and opening[0] in _NEW_SUBJECTS
+                and not any(m.remedy == mention.remedy for m in text.mentions if m.end <= cue.start)
+            ):
                 return None
         return cue
 
@@ -2023,6 +2071,10 @@ _OWN_TRY = re.compile(  # 'I tried it', 'So I gave it a go', 'For me it worked'
     r"|for\W+me\W+(?:it|they|that)\b)"
 )
 _LIST_WORDS = _ARTICLES | {"and", "or"}  # between listed remedies
+# 'Tylenol neither.', 'Same with Advil.', 'Motrin too.': a sentence that repeats the last one
+_ELLIPSIS_MARKS = frozenset({"neither", "either", "too", "also", "same", "ditto", "nor"})
+_ELLIPSIS_WORDS = _ELLIPSIS_MARKS | {"as", "well", "with", "for", "me", "and", "the", "here"}
+_NEW_SUBJECTS = frozenset({"i", "we", "he", "she", "my", "our", "now", "so"})  # a clause anew
 
 
 def _codable_ancestors(codebook: Codebook) -> dict[str, frozenset[str]]:
