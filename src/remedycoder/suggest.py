@@ -949,16 +949,18 @@ class Suggester:
         """The cues between `lo` and `hi` (sentence bounds), outside the mentions."""
         cues: list[Cue] = []
         floor, taken, hoped = lo, text.taken, -1
+        starts = [s for s, _ in taken]  # mentions: sorted, never overlapping
         for match in self._cue_re.finditer(text.blanked, lo, hi):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
+            at = bisect_left(starts, match.end())
+            if at and taken[at - 1][1] > match.start():
+                continue  # inside a mention
             if self._purpose and self._for_purpose(text.blanked, match.start(), lo):
                 text.neutral.append(match.start())  # 'took X to relieve it': why, not what
                 continue
             if hoped >= 0 and self._hoped(text.norm, hoped, match.start()):
                 text.neutral.append(match.start())  # 'hoping it would help': not what it did
                 continue
-            if self._time_spent(text, match, cues):
+            if text.norm.startswith("for ", match.start()) and self._time_spent(text, match, cues):
                 continue  # 'walking around my apartment for a couple of hours': not relief
             cue = self._cue(match, text, floor)
             if not self._is_negator(match.group()):
@@ -974,14 +976,15 @@ class Suggester:
     def _time_spent(self, text: _Text, match: re.Match[str], cues: list[Cue]) -> bool:
         """Whether a partial cue of time ('for a couple of hours', 'for a while') right after
         a remedy tells how long it was done or taken ('a hot bath for an hour', 'I was on X
-        for a while'), not how long relief lasted: no cue, pronoun or comma between."""
+        for a while'), not how long relief lasted: no cue, pronoun or comma between. The
+        caller has checked that the cue starts with 'for'."""
         start = match.start()
-        if not text.norm.startswith("for ", start) or self._cue_effect(match.group()) != "partial":
+        if self._cue_effect(match.group()) != "partial":
             return False
-        before = [m for m in text.mentions if m.end <= start]
-        if not before or any(c.start >= before[-1].end for c in cues):
+        last = next((m for m in reversed(text.mentions) if m.end <= start), None)
+        if last is None or (cues and cues[-1].start >= last.end):
             return False
-        gap = text.norm[before[-1].end : start]
+        gap = text.norm[last.end : start]
         words = _WORD.findall(gap)
         return (
             len(words) <= 3
@@ -1220,7 +1223,7 @@ class Suggester:
         """'Ibuprofen does nothing for it. Tylenol neither.': a sentence that is only the
         remedy and 'neither', 'too' or 'same with' says again what the sentence before said."""
         start, end = bounds
-        if index == 0 or "\n" in text.raw[text.bounds[index - 1] : start].rstrip():
+        if index == 0 or end - start > mention.end - mention.start + _ELLIPSIS_CHARS:
             return None
         words = _WORD.findall(text.norm, start, mention.start) + _WORD.findall(
             text.norm, mention.end, end
@@ -2074,6 +2077,7 @@ _LIST_WORDS = _ARTICLES | {"and", "or"}  # between listed remedies
 # 'Tylenol neither.', 'Same with Advil.', 'Motrin too.': a sentence that repeats the last one
 _ELLIPSIS_MARKS = frozenset({"neither", "either", "too", "also", "same", "ditto", "nor"})
 _ELLIPSIS_WORDS = _ELLIPSIS_MARKS | {"as", "well", "with", "for", "me", "and", "the", "here"}
+_ELLIPSIS_CHARS = 24  # what such a sentence holds besides the remedy, at most
 _NEW_SUBJECTS = frozenset({"i", "we", "he", "she", "my", "our", "now", "so"})  # a clause anew
 
 
