@@ -1506,6 +1506,10 @@ def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggest
     assert remedies(suggester, "we tried a non-opioid medication") == set()
     assert remedies(suggester, "I've done the running man in my sleep") == set()
     assert remedies(suggester, "Magnesium aspartate capsules") == {"magnesium"}
+    assert remedies(suggester, "Lowering intake of caffeine helps") == {"avoid_caffeine"}
+    assert remedies(suggester, "my late-afternoon sugary snack") == {"refined_carbs"}
+    assert remedies(suggester, "Not that I'm running low on those.") == set()
+    assert remedies(suggester, "two nighttime cold capsules") == {"antihistamines"}
 
 
 def test_a_wrapped_line_keeps_its_line_break_in_the_evidence(suggester):
