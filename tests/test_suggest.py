@@ -1489,6 +1489,19 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         ("Switched to the Neupro patch and so far so good.", "rotigotine", "helped"),
         ("- Requip: worked until it didnt", "ropinirole", "partial"),
         ("I tried lyrika and it was useless.", "pregabalin", "no_effect"),
+        # faded, then worse: what it came to
+        (
+            "Doc put me on Sinemet. It worked brilliantly at first, then by month 4 the symptoms"
+            " were twice as bad.",
+            "levodopa",
+            "worsened",
+        ),
+        ("Haldol and Reglan are the usual culprits on our ward.", "antipsychotics", "worsened"),
+        (
+            "Stopped my Zoloft and within weeks the crawlies were way down.",
+            "antidepressants",
+            "worsened",
+        ),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):

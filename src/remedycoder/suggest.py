@@ -1535,6 +1535,7 @@ class Suggester:
                 return later[0]
         if cue.effect not in ("helped", "partial"):
             return cue
+        faded: Cue | None = None
         for other in later:
             if any(cue.end <= m.start < other.start for m in text.mentions if m is not own):
                 break
@@ -1548,11 +1549,11 @@ class Suggester:
                 continue  # 'When I cheat, it comes right back': leaving it out confirms it
             if other.effect == "worsened" and other.negator is None:
                 return other  # 'a godsend at first, then augmentation': what it came to
-            if cue.effect == "partial":
-                continue
+            if cue.effect == "partial" or faded is not None:
+                continue  # '... at first, then twice as bad' may still come
             if other.effect in ("partial", "worsened", "no_effect"):
-                return replace(other, effect="partial")  # helped, then faded or stopped
-        return cue
+                faded = replace(other, effect="partial")  # helped, then faded or stopped
+        return faded or cue
 
     def _adjacent(self, mention: Mention, inside: list[Cue], text: _Text) -> Cue | None:
         """A cue right before the mention ('the only thing that works is X', 'managed with X')
