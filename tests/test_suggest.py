@@ -1497,6 +1497,12 @@ def test_any_text_gives_valid_suggestions(suggester, text):
             "worsened",
         ),
         ("Haldol and Reglan are the usual culprits on our ward.", "antipsychotics", "worsened"),
+        # a worsening said of the remedy right after it is that remedy's
+        (
+            "Lyrica has given me my life back after four years of augmentation on pramipexole.",
+            "pregabalin",
+            "helped",
+        ),
         (
             "Stopped my Zoloft and within weeks the crawlies were way down.",
             "antidepressants",
@@ -1523,6 +1529,11 @@ def test_decaf_coffee_is_one_avoidance_and_a_running_bath_is_no_exercise(suggest
     assert remedies(suggester, "my late-afternoon sugary snack") == {"refined_carbs"}
     assert remedies(suggester, "Not that I'm running low on those.") == set()
     assert remedies(suggester, "two nighttime cold capsules") == {"antihistamines"}
+    assert remedies(suggester, "a couple of puffs of an indica") == {"cannabis"}
+    assert remedies(suggester, "I cheat with ice cream. It was a piece of cake.") == {
+        "refined_carbs"
+    }
+    assert remedies(suggester, "Had a few pints at a mate's 40th") == {"alcohol"}
 
 
 def test_a_wrapped_line_keeps_its_line_break_in_the_evidence(suggester):

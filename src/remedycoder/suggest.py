@@ -1547,6 +1547,8 @@ class Suggester:
                 _clause_before(text.norm, other.start, 60) + " "
             ):
                 continue  # 'When I cheat, it comes right back': leaving it out confirms it
+            if self._told_of_next(other, own, text):
+                continue  # 'gave me my life back after years of augmentation on X': X's
             if other.effect == "worsened" and other.negator is None:
                 return other  # 'a godsend at first, then augmentation': what it came to
             if cue.effect == "partial" or faded is not None:
@@ -1554,6 +1556,16 @@ class Suggester:
             if other.effect in ("partial", "worsened", "no_effect"):
                 faded = replace(other, effect="partial")  # helped, then faded or stopped
         return faded or cue
+
+    @staticmethod
+    def _told_of_next(cue: Cue, own: Mention | None, text: _Text) -> bool:
+        """Whether a cue is said of the remedy right after it ('augmentation on X', 'rebound
+        from X'), another than `own`."""
+        after = next((m for m in text.mentions if m.start >= cue.end), None)
+        if after is None or (own is not None and after.remedy == own.remedy):
+            return False
+        words = _WORD.findall(text.norm, cue.end, after.start)
+        return 0 < len(words) <= 2 and _OF_WORDS.issuperset(words)
 
     def _adjacent(self, mention: Mention, inside: list[Cue], text: _Text) -> Cue | None:
         """A cue right before the mention ('the only thing that works is X', 'managed with X')
@@ -2079,6 +2091,7 @@ _LIST_WORDS = _ARTICLES | {"and", "or"}  # between listed remedies
 _ELLIPSIS_MARKS = frozenset({"neither", "either", "too", "also", "same", "ditto", "nor"})
 _ELLIPSIS_WORDS = _ELLIPSIS_MARKS | {"as", "well", "with", "for", "me", "and", "the", "here"}
 _ELLIPSIS_CHARS = 24  # what such a sentence holds besides the remedy, at most
+_OF_WORDS = frozenset({"on", "from", "with", "of", "off", "the", "my", "his", "her"})
 _NEW_SUBJECTS = frozenset({"i", "we", "he", "she", "my", "our", "now", "so"})  # a clause anew
 
 
