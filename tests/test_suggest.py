@@ -1497,6 +1497,9 @@ def test_any_text_gives_valid_suggestions(suggester, text):
             "worsened",
         ),
         ("Haldol and Reglan are the usual culprits on our ward.", "antipsychotics", "worsened"),
+        # '??' after a report is surprise, not a question, unless it opens as one
+        ("I tried pickle juice and it calmed down in like 10 minutes??", "pickle_juice", "helped"),
+        ("Does pickle juice work??", "pickle_juice", "not_stated"),
         # a worsening said of the remedy right after it is that remedy's
         (
             "Lyrica has given me my life back after four years of augmentation on pramipexole.",

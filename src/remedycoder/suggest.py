@@ -1138,7 +1138,7 @@ class Suggester:
     def _finding(self, mention: Mention, text: _Text) -> Finding:
         index, start, end = text.sentence(mention.start)
         default = self.rules.default_effect
-        question = text.raw[start:end].rstrip().endswith("?")
+        question = _asks(text, start, end)
         asked = _question_start(text.norm, start, end) if question else start
         if question and mention.end <= asked:
             end = asked  # 'X doesn't stop it but I sleep through it, so it counts?'
@@ -1719,7 +1719,7 @@ class Suggester:
                 # a new paragraph may go on with the report, but 'worse' there, with no
                 # 'then'/'but' opening it, describes the condition
                 cues = [c for c in cues if c.effect != "worsened"]
-            if cues and text.raw[start:end].rstrip().endswith("?"):
+            if cues and _asks(text, start, end):
                 break  # 'Did it help?' asks, it does not report
             cue = self._qualified(cues[0], cues[1:], text) if cues else None
             if cue is not None and cues[0].raw_effect != default:
@@ -1737,7 +1737,7 @@ class Suggester:
                 return self._stopped(found, text)
             if step == reach or cues or named < end:
                 break  # nothing further, or something else is being told now
-            if text.raw[start:end].rstrip().endswith("?"):
+            if _asks(text, start, end):
                 break
             if self._condition_re is not None and self._condition_re.search(text.norm, start, end):
                 break  # 'I have had it for years in one foot': back to the condition
@@ -1810,7 +1810,7 @@ class Suggester:
             if "\n" in text.raw[mention.end : start]:
                 return None  # a new paragraph
             cues = self._sentence_cues(text, index + step)
-            if text.raw[start:end].rstrip().endswith("?"):
+            if _asks(text, start, end):
                 return None
             if any(start <= m.start < end for m in text.mentions):
                 if cues:
@@ -2072,6 +2072,7 @@ _NEW_LINE_HEAD = re.compile(r"\n\s*[A-Z]")  # a line that starts anew, not a wra
 _COPULA = frozenset({"is", "was", "are", "were", "to", "be"})
 _ONLY = re.compile(r"\s+only\b")
 # words that open a question, beyond those of _ASKING: 'Am I ...', 'Might it ...'
+_SURPRISE = re.compile(r"(?:\?\?|\?!|!\?)[?!]*$")
 _QUESTION_OPENERS = frozenset({"am", "were", "may", "might", "shall", "so", "or", "and", "but"})
 _CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s(?:so|but)\s+")
 # a clause of the writer's own after a plan or hearsay: ', so I cut out', 'and I've stopped'
@@ -2220,6 +2221,18 @@ def _near(places: list[int] | None, start: int, norm: str) -> bool:
         return True  # the searched text begins inside a word
     index = bisect_left(places, max(lo, 0))
     return index < len(places) and places[index] < start
+
+
+def _asks(text: _Text, start: int, end: int) -> bool:
+    """Whether the sentence is a question: it ends in '?', unless it tells something with
+    surprise ('it calmed down in like 10 minutes??', 'it worked?!') without opening as one."""
+    told = text.raw[start:end].rstrip()
+    if not told.endswith("?"):
+        return False
+    if not _SURPRISE.search(told):
+        return True
+    first = _WORD.search(text.norm, start, end)
+    return first is None or first.group() in _ASKING or first.group() in _QUESTION_OPENERS
 
 
 def _question_start(norm: str, start: int, end: int) -> int:
