@@ -1670,11 +1670,11 @@ class Suggester:
         if told and cue.start - max(told) < mention.start - cue.end:
             gap = text.norm[cue.end : mention.start]
             at = max(gap.rfind(","), gap.rfind(";"))
-            opening = [w for w in _WORD.findall(gap, at + 1) if w not in ("and", "but")][:1]
-            opening = opening if at >= 0 else []
+            clause = [w for w in _WORD.findall(gap[at + 1 :]) if w not in ("and", "but")]
             if (
-                opening
-                and opening[0] in _NEW_SUBJECTS
+                at >= 0
+                and clause
+                and clause[0] in _NEW_SUBJECTS
                 and not any(m.remedy == mention.remedy for m in text.mentions if m.end <= cue.start)
             ):
                 return None
