@@ -1497,6 +1497,17 @@ def test_any_text_gives_valid_suggestions(suggester, text):
             "worsened",
         ),
         ("Haldol and Reglan are the usual culprits on our ward.", "antipsychotics", "worsened"),
+        # nothing at one dose, relief at a higher one: what the remedy came to
+        (
+            "Gabapentin 300 did nothing so he upped it to 600, and now I get relief most nights.",
+            "gabapentin",
+            "helped",
+        ),
+        (
+            "The Neupro patch is less likely to cause augmentation, she said.",
+            "rotigotine",
+            "not_stated",
+        ),
         # '??' after a report is surprise, not a question, unless it opens as one
         ("I tried pickle juice and it calmed down in like 10 minutes??", "pickle_juice", "helped"),
         ("Does pickle juice work??", "pickle_juice", "not_stated"),

@@ -1528,6 +1528,10 @@ class Suggester:
         weak = cue.negator is not None and cue.raw_effect == "worsened"
         if weak and later and not any(cue.end <= m.start < later[0].start for m in text.mentions):
             cue, later = later[0], later[1:]
+        if cue.effect == "no_effect":
+            raised = next((c for c in later if c.effect in ("helped", "partial")), None)
+            if raised is not None and _DOSE_UP.search(text.norm, cue.end, raised.start):
+                return raised  # 'it did nothing so he upped it to 600, ... I finally get relief'
         if cue.effect == "no_effect" and later and later[0].effect == "partial":
             # "didn't stop the movements but at least I slept through them"
             apart = any(cue.end <= m.start < later[0].start for m in text.mentions)
@@ -2092,6 +2096,9 @@ _LIST_WORDS = _ARTICLES | {"and", "or"}  # between listed remedies
 _ELLIPSIS_MARKS = frozenset({"neither", "either", "too", "also", "same", "ditto", "nor"})
 _ELLIPSIS_WORDS = _ELLIPSIS_MARKS | {"as", "well", "with", "for", "me", "and", "the", "here"}
 _ELLIPSIS_CHARS = 24  # what such a sentence holds besides the remedy, at most
+_DOSE_UP = re.compile(
+    r"\b(?:upped|increased|raised|doubled|tripled|higher dose|bumped (?:it|me) up)\b"
+)
 _OF_WORDS = frozenset({"on", "from", "with", "of", "off", "the", "my", "his", "her"})
 _NEW_SUBJECTS = frozenset({"i", "we", "he", "she", "my", "our", "now", "so"})  # a clause anew
 
