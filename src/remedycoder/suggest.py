@@ -427,6 +427,7 @@ class Suggester:
         subjects = [tuple(_WORD.findall(normalise(n))) for n in rules.subject_negators]
         self._subject_negators = {words[0] for words in subjects if len(words) == 1}
         self._subject_phrases = [words for words in subjects if len(words) > 1]  # 'not one'
+        self._subject_reach = max(map(len, subjects), default=1)
         self._presumed_effect = {
             c.id: c.default_effect
             for c in self.codebook.remedies
@@ -1128,12 +1129,17 @@ class Suggester:
     def _subject(self, word: str, tokens: list[re.Match[str]], index: int) -> bool:
         """Whether negator `word` at `tokens[index]` is a subject reaching far ('none of these
         was effective'), not one in a condition ('if none of these is effective')."""
-        if word not in self._subject_negators and not any(
-            tuple(t.group() for t in tokens[index : index + len(words)]) == words
-            for words in self._subject_phrases
-        ):
+        following = [t.group() for t in tokens[index : index + self._subject_reach]]
+        if not self._opens_with_subject(following):
             return False
         return index == 0 or tokens[index - 1].group() not in _CONDITIONS
+
+    def _opens_with_subject(self, words: list[str]) -> bool:
+        """Whether `words` begin with a subject negator: 'nothing', or a phrase ('not one')."""
+        return bool(words) and (
+            words[0] in self._subject_negators
+            or any(tuple(words[: len(phrase)]) == phrase for phrase in self._subject_phrases)
+        )
 
     def _finding(self, mention: Mention, text: _Text) -> Finding:
         index, start, end = text.sentence(mention.start)
@@ -1828,11 +1834,7 @@ class Suggester:
                 continue
             opening = _WORD.findall(text.norm, start, cues[0].end)[:4]  # 'Nothing', 'But none'
             negator = cues[0].negator[2].lower() if cues[0].negator else ""
-            opens = not self._subject_negators.isdisjoint(opening[:2]) or any(
-                tuple(opening[at : at + len(words)]) == words
-                for words in self._subject_phrases
-                for at in (0, 1)
-            )  # 'Not one of them worked'
+            opens = self._opens_with_subject(opening) or self._opens_with_subject(opening[1:])
             if cues[0].effect != _FAILED or (  # or its subject: "I'm here to say neither work"
                 not opens and negator not in self._subject_negators
             ):
@@ -2075,8 +2077,8 @@ _ASKING = frozenset(
 _NEW_LINE_HEAD = re.compile(r"\n\s*[A-Z]")  # a line that starts anew, not a wrapped phrase
 _COPULA = frozenset({"is", "was", "are", "were", "to", "be"})
 _ONLY = re.compile(r"\s+only\b")
+_SURPRISE = re.compile(r"(?:\?\?|\?!|!\?)[?!]*$")  # 'it worked??': told with surprise
 # words that open a question, beyond those of _ASKING: 'Am I ...', 'Might it ...'
-_SURPRISE = re.compile(r"(?:\?\?|\?!|!\?)[?!]*$")
 _QUESTION_OPENERS = frozenset({"am", "were", "may", "might", "shall", "so", "or", "and", "but"})
 _CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s(?:so|but)\s+")
 # a clause of the writer's own after a plan or hearsay: ', so I cut out', 'and I've stopped'
