@@ -1522,6 +1522,14 @@ def test_any_text_gives_valid_suggestions(suggester, text):
             "antidepressants",
             "worsened",
         ),
+        # no symptoms until the remedy: it brought them on; none since: it helped
+        ("I never had RLS until I was put on Seroquel.", "antipsychotics", "worsened"),
+        ("I didn't have restless legs until I started Zoloft.", "antidepressants", "worsened"),
+        ("Soap under the sheet. I have not had RLS in three years.", "soap", "helped"),
+        ("Walking a lot, I am less likely to be bothered by RLS.", "exercise", "helped"),
+        ("What works for me is an ice pack on my knees.", "cold_water", "helped"),
+        ("A cold pack took the edge right off.", "cold_water", "partial"),
+        ("On Mirapex a year, but I feel my symptoms coming back.", "pramipexole", "partial"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):
