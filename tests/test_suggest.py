@@ -1014,6 +1014,28 @@ def test_fillers_may_stand_between_cue_words(suggester):
     assert effects(suggester, text) == {"methadone": "helped"}
 
 
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        # 'really' and 'finally' are words of other cues ('really helps', 'finally slept'),
+        # and still fillers here
+        ("Since the lyrica my legs are really quiet at night.", "helped"),
+        ("Since the lyrica my legs are finally calm.", "helped"),
+        # where a cue uses the filler, the cue keeps it
+        ("Lyrica only helps a little.", "partial"),
+        ("Lyrica really helps.", "helped"),
+        ("Lyrica not only helps my legs, it helps my mood.", "helped"),
+    ],
+)
+def test_a_filler_that_a_cue_uses_is_still_a_filler_elsewhere(suggester, text, effect):
+    assert effects(suggester, text) == {"pregabalin": effect}
+
+
+def test_a_remedy_of_several_words_counts_as_one_in_the_negation_window(suggester):
+    text = "Neither the magnesium spray nor the Epsom salt baths did anything for me."
+    assert effects(suggester, text) == {"magnesium": "no_effect", "hot_bath": "no_effect"}
+
+
 def test_a_cue_right_before_the_mention_speaks_for_it(suggester):
     text = "The only thing that works is vicodin, though it makes me itch."
     assert effects(suggester, text) == {"hydrocodone": "helped"}

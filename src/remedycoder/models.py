@@ -214,7 +214,8 @@ class MatchingRules(BaseModel):
     )
     fillers: list[str] = Field(
         default_factory=list,
-        description="Words that may stand between a cue's words ('it is basically gone').",
+        description="Words that may stand between a cue's words ('it is basically gone'); a "
+        "cue or neutral phrase may use one as a word of its own ('really helps').",
     )
     neutral: list[str] = Field(
         default_factory=list,

@@ -53,6 +53,7 @@ _PIECES = {
     rf"(?:\s*(?:-|to|or)\s*{_NUMBER_WORD})?",
 }
 _SPLIT_WORDS = re.compile(r"[\s\-]+")
+_SPACE = re.compile(r"[\s\-]")
 # `[.!?\u2026]+[\"'\)\]\u2019\u201d]*\s+|\n\s*|\)\s+(?=[A-Z])`, written to begin with one
 # character class so that the regex engine skips ahead to those characters (3x faster).
 _SENTENCE_END = re.compile(
@@ -292,6 +293,7 @@ class _Text:
     scanned: set[int]  # sentences whose cues are in `cues`
     neutral: list[int] = field(default_factory=list)  # where neutral phrases stand
     words: set[str] = field(default_factory=set)  # the words of `norm`
+    long_names: list[tuple[int, int]] = field(default_factory=list)  # mentions of 2+ words
 
     def sentence(self, pos: int) -> tuple[int, int, int]:
         index = bisect_right(self.bounds, pos) - 1
@@ -405,15 +407,25 @@ class Suggester:
         }
 
     def _compile_fillers(self) -> None:
-        """Fillers ('basically') are blanked before cues are matched, unless a cue uses them."""
-        phrases = [*self.rules.neutral, *(c for e in self.codebook.effects for c in e.cues)]
-        cue_text = " | ".join(" ".join(_WORD.findall(normalise(p))) for p in phrases)
-
-        def used(filler: str) -> bool:  # 'really' in 'really helps', 'a little' in 'helps a little'
-            return f" {' '.join(_WORD.findall(normalise(filler)))} " in f" {cue_text} "
-
-        fillers = [_key(f) for f in self.rules.fillers if f.strip() and not used(f)]
+        """Fillers ('basically') are blanked before cues are matched, except inside a cue or
+        neutral phrase that uses them ('really helps', 'much better', 'the only thing that
+        works'): there the phrase keeps its words."""
+        fillers = [_key(f) for f in self.rules.fillers if f.strip()]
         self._filler_re = _bounded(fillers) if fillers else None
+        # a filler stays where it stands between the words it has in a cue or neutral phrase
+        # ('really' of 'really helps', 'much' of 'much better'); '' matches any word
+        fillers_text = {" ".join(_WORD.findall(normalise(f))) for f in self.rules.fillers} - {""}
+        self._keep: dict[str, set[tuple[str, str]]] = {}
+        for phrase in (*self.rules.neutral, *(c for e in self.codebook.effects for c in e.cues)):
+            words = [w for w in _SPLIT_WORDS.split(normalise(phrase.strip())) if w]
+            plain = [w if _WORD.fullmatch(w) else "" for w in words]  # '' for '<symptom>'
+            for filler in fillers_text:
+                size = filler.count(" ") + 1
+                for at in range(len(plain) - size + 1):
+                    if " ".join(plain[at : at + size]) == filler:
+                        before = plain[at - 1] if at else ""
+                        after = plain[at + size] if at + size < len(plain) else ""
+                        self._keep.setdefault(filler, set()).add((before, after))
         # first words only: 'seem' of 'seem to', not the 'to' of every infinitive
         firsts = (_WORD.findall(normalise(f))[:1] for f in self.rules.fillers)
         self._filler_tokens = {word for first in firsts for word in first}
@@ -942,6 +954,9 @@ class Suggester:
         taken = [(m.start, m.end) for m in mentions]
         text = _Text(raw, norm, mentions, [], bounds, self._blanked(words), taken, set())
         text.words = words.set
+        text.long_names = [
+            (m.start, m.end) for m in mentions if _SPACE.search(norm, m.start, m.end)
+        ]
         for lo, hi in self._cue_windows(text):
             text.cues += self._scan(text, lo, hi)
         return text
@@ -1013,16 +1028,16 @@ class Suggester:
         return len(tokens) < 2 or tokens[-2] not in self._purpose_exceptions
 
     def _blanked(self, words: _Words) -> str:
-        """The normalised text with fillers blanked out (as `_filler_re.sub(_blank, norm)`)."""
+        """The normalised text with fillers blanked out, except where a phrase uses them."""
         norm = words.norm
         if self._filler_re is None:
             return norm
         places = self._starting(self._filler_words, words)
-        if places is None:
-            return self._filler_re.sub(_blank, norm)
         parts: list[str] = []
         last = 0
         for match in _finditer(self._filler_re, norm, 0, len(norm), places):
+            if self._kept(norm, match):
+                continue  # 'really' of 'really helps'
             start, end = match.span()
             parts += (norm[last:start], " " * (end - start))
             last = end
@@ -1030,6 +1045,20 @@ class Suggester:
             return norm
         parts.append(norm[last:])
         return "".join(parts)
+
+    def _kept(self, norm: str, match: re.Match[str]) -> bool:
+        """Whether the filler `match` stands between words it has in a phrase."""
+        pairs = self._keep.get(match.group())
+        if pairs is None:
+            pairs = self._keep.get(" ".join(_WORD.findall(match.group())))  # 'kind-of'
+            if pairs is None:
+                return False
+        start, end = match.span()
+        before = _WORD.findall(norm, max(0, start - 30), start)
+        after = _WORD.search(norm, end, end + 30)
+        last = before[-1] if before else ""
+        next_ = after.group() if after else ""
+        return bool({(last, next_), (last, ""), ("", next_), ("", "")} & pairs)
 
     @staticmethod
     def _cue_windows(text: _Text) -> list[tuple[int, int]]:
@@ -1092,7 +1121,8 @@ class Suggester:
         tokens = list(_TOKEN.finditer(text.norm, near, start))
         if near > lo and len(tokens) <= window:
             tokens = list(_TOKEN.finditer(text.norm, lo, start))
-        count = 0
+        names = text.long_names
+        count, name = 0, None
         for position in range(len(tokens) - 1, -1, -1):
             token = tokens[position]
             word = token.group()
@@ -1100,6 +1130,11 @@ class Suggester:
                 return None
             if word in self._filler_tokens:
                 continue  # 'didn't seem to be helping': fillers do not use up the window
+            if names:
+                within = next((n for n in names if n[0] <= token.start() < n[1]), None)
+                if within is not None and within == name:
+                    continue  # 'nor the Epsom salt baths did anything': a name is one word
+                name = within
             count += 1
             if word == "not" and _ONLY.match(text.norm, token.end()):
                 continue  # 'not only could it help': an addition, not a denial
