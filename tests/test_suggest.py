@@ -1552,6 +1552,13 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         ("What works for me is an ice pack on my knees.", "cold_water", "helped"),
         ("A cold pack took the edge right off.", "cold_water", "partial"),
         ("On Mirapex a year, but I feel my symptoms coming back.", "pramipexole", "partial"),
+        ("Cutting caffeine made a difference.", "avoid_caffeine", "helped"),
+        ("I knew nothing about RLS when they gave me levodopa.", "levodopa", "not_stated"),
+        ("Her doctor prescribed maripex and it worked.", "pramipexole", "helped"),
+        # an aside in brackets after the last of a list is that remedy's alone
+        ("I tried warm baths, magnesium (which helped me a bit).", "hot_bath", "not_stated"),
+        ("I tried warm baths, magnesium (which helped me a bit).", "magnesium", "partial"),
+        ("I take iron and magnesium (both helped).", "iron", "helped"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):

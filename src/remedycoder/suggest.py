@@ -1661,7 +1661,10 @@ class Suggester:
             return bool(self._reason_re and self._reason_re.search(text.norm, other.end, cue.start))
 
         def relative(other: Mention) -> bool:
-            """'I came off X and switched to Y, which worked': the cue is Y's alone."""
+            """'I came off X and switched to Y, which worked': the cue is Y's alone; so is one
+            in brackets right after Y ('X, Y pills (which helped a bit)')."""
+            if _ASIDE.match(text.norm, other.end, cue.start):
+                return True
             if not _RELATIVE.match(text.norm, other.end, cue.start):
                 return False
             return any(
@@ -2096,6 +2099,8 @@ def suggestion_id(comment_id: str, remedy: str, codebook_hash: str) -> str:
 
 _WORD = re.compile(r"\w+")
 _RELATIVE = re.compile(r"[\s,]*(?:which|that|who)\b")
+# 'X, Y pills (which helped)': Y's alone; not 'X and Y (both helped)'
+_ASIDE = re.compile(r"(?:\s*\w+){0,2}\s*\((?!\s*(?:both|all|each|they|these|those)\b)[^()]*\Z")
 _ARTICLES = frozenset({"the", "a", "an", "my", "some"})
 # between an avoidance term and the trigger it avoids: 'do not drink any coffee'
 _QUANTIFIERS = _ARTICLES | {"any", "much", "so", "more", "less", "too", "all", "lot", "of", "as"}
