@@ -1559,6 +1559,8 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         ("I tried warm baths, magnesium (which helped me a bit).", "hot_bath", "not_stated"),
         ("I tried warm baths, magnesium (which helped me a bit).", "magnesium", "partial"),
         ("I take iron and magnesium (both helped).", "iron", "helped"),
+        # someone else's verdict, then the writer's own try with the 'I' left out
+        ("A friend said tonic water works. Tried it, my legs were worse.", "quinine", "worsened"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):

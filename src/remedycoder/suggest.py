@@ -2128,8 +2128,8 @@ _DETERMINERS = _ARTICLES | {"any", "his", "her", "taking", "using"}  # 'without 
 _SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they", "my", "his", "her", "our", "their"})
 _IF_CLAUSE = re.compile(r"(?<!\beven )\b(?:if|unless)\b(?! anything)")
 _I_OR_ME = frozenset({"i", "me"})
-_OWN_TRY = re.compile(  # 'I tried it', 'So I gave it a go', 'For me it worked'
-    r"\s*(?:(?:so|and|but|then|well)\W+)?(?:i(?:\W+ve|\W+have|\W+finally|\W+also)?\W+"
+_OWN_TRY = re.compile(  # 'I tried it', 'So I gave it a go', 'Tried it', 'For me it worked'
+    r"\s*(?:(?:so|and|but|then|well)\W+)?(?:(?:i(?:\W+ve|\W+have|\W+finally|\W+also)?\W+)?"
     r"(?:tried|gave|started|used|bought|ordered|took|got)\W+(?:it|them|this|that|one|some)\b"
     r"|for\W+me\W+(?:it|they|that)\b)"
 )
