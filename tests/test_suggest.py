@@ -1561,6 +1561,9 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         ("I take iron and magnesium (both helped).", "iron", "helped"),
         # someone else's verdict, then the writer's own try with the 'I' left out
         ("A friend said tonic water works. Tried it, my legs were worse.", "quinine", "worsened"),
+        # a turn in the next sentence may be told with 'now', 'eventually', 'sadly'
+        ("Requip was a miracle. Now it causes augmentation.", "ropinirole", "worsened"),
+        ("Requip did nothing, now Horizant works.", "ropinirole", "no_effect"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):
