@@ -1564,6 +1564,12 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         # a turn in the next sentence may be told with 'now', 'eventually', 'sadly'
         ("Requip was a miracle. Now it causes augmentation.", "ropinirole", "worsened"),
         ("Requip did nothing, now Horizant works.", "ropinirole", "no_effect"),
+        (
+            "Stopped the Benadryl. Big difference, the worst nights are gone.",
+            "diphenhydramine",
+            "worsened",
+        ),
+        ("Pickle juice worked for my cramps but for RLS, nope.", "pickle_juice", "no_effect"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):
