@@ -415,9 +415,12 @@ class Suggester:
         # a filler stays where it stands between the words it has in a cue or neutral phrase
         # ('really' of 'really helps', 'much' of 'much better'); '' matches any word
         fillers_text = {" ".join(_WORD.findall(normalise(f))) for f in self.rules.fillers} - {""}
+        firsts = {filler.split()[0] for filler in fillers_text}
         self._keep: dict[str, set[tuple[str, str]]] = {}
         for phrase in (*self.rules.neutral, *(c for e in self.codebook.effects for c in e.cues)):
             words = [w for w in _SPLIT_WORDS.split(normalise(phrase.strip())) if w]
+            if firsts.isdisjoint(words):
+                continue
             plain = [w if _WORD.fullmatch(w) else "" for w in words]  # '' for '<symptom>'
             for filler in fillers_text:
                 size = filler.count(" ") + 1
