@@ -1570,6 +1570,8 @@ def test_any_text_gives_valid_suggestions(suggester, text):
             "worsened",
         ),
         ("Pickle juice worked for my cramps but for RLS, nope.", "pickle_juice", "no_effect"),
+        ("I went out for a longer run and slept like a baby.", "exercise", "helped"),
+        ("Anti-allergy tablets make my RLS worse.", "antihistamines", "worsened"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):
