@@ -1572,6 +1572,18 @@ def test_any_text_gives_valid_suggestions(suggester, text):
         ("Pickle juice worked for my cramps but for RLS, nope.", "pickle_juice", "no_effect"),
         ("I went out for a longer run and slept like a baby.", "exercise", "helped"),
         ("Anti-allergy tablets make my RLS worse.", "antihistamines", "worsened"),
+        # general statements and advice report nothing
+        ("RLS may be helped by a diet with plenty of iron.", "iron", "not_stated"),
+        ("Avoid caffeine, which can make symptoms worse.", "avoid_caffeine", "not_stated"),
+        ("Self help measures: take a magnesium supplement.", "magnesium", "not_stated"),
+        ("Try stretching to help alleviate symptoms.", "exercise", "not_stated"),
+        (
+            "I took everything my doctors thought \u201cmight\u201d help, opioids too.",
+            "opioids",
+            "not_stated",
+        ),
+        ("Take iron every other day (it helps prevent side effects).", "iron", "not_stated"),
+        ("My RLS now comes on earlier in the day since Mirapex.", "pramipexole", "worsened"),
     ],
 )
 def test_rules_of_december_from_blind_sets(suggester, text, remedy, effect):
