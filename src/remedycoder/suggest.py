@@ -397,7 +397,7 @@ class Suggester:
     def _cue_pieces(self) -> dict[str, str]:
         """Cue placeholders: `<symptom>`, `<n>`; words may be apart (fillers are blanked)."""
         symptoms = [_key(s) for s in self.rules.symptoms if s.strip()]
-        sep = r"[\s\-]+"
+        sep = r"[\s\-\"]+"  # 'that "might" help'
         owner = rf"(?:(?:{'|'.join(_OWNERS)}){sep})?"  # 'eased his symptoms', 'eases my symptoms'
         return {
             **_PIECES,
