@@ -415,11 +415,12 @@ class Suggester:
         # a filler stays where it stands between the words it has in a cue or neutral phrase
         # ('really' of 'really helps', 'much' of 'much better'); '' matches any word
         fillers_text = {" ".join(_WORD.findall(normalise(f))) for f in self.rules.fillers} - {""}
-        firsts = {filler.split()[0] for filler in fillers_text}
+        # first words only: 'seem' of 'seem to', not the 'to' of every infinitive
+        self._filler_tokens = {filler.split()[0] for filler in fillers_text}
         self._keep: dict[str, set[tuple[str, str]]] = {}
         for phrase in (*self.rules.neutral, *(c for e in self.codebook.effects for c in e.cues)):
             words = [w for w in _SPLIT_WORDS.split(normalise(phrase.strip())) if w]
-            if firsts.isdisjoint(words):
+            if self._filler_tokens.isdisjoint(words):
                 continue
             plain = [w if _WORD.fullmatch(w) else "" for w in words]  # '' for '<symptom>'
             for filler in fillers_text:
@@ -429,9 +430,6 @@ class Suggester:
                         before = plain[at - 1] if at else ""
                         after = plain[at + size] if at + size < len(plain) else ""
                         self._keep.setdefault(filler, set()).add((before, after))
-        # first words only: 'seem' of 'seem to', not the 'to' of every infinitive
-        firsts = (_WORD.findall(normalise(f))[:1] for f in self.rules.fillers)
-        self._filler_tokens = {word for first in firsts for word in first}
         self._filler_keys = fillers
 
     def _compile_rules(self) -> None:
